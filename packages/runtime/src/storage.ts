@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+/**
+ * Where datasets and artifacts live. Keys are relative, '/'-separated and built only from
+ * validated ids and names (see `storageKeys`); a user-supplied file name never becomes a key.
+ * Local directory today; an object store implements the same interface later.
+ */
+export interface Storage {
+  /** Writes atomically: readers see the old object or the whole new one, never a part. */
+  write(key: string, source: Readable | Buffer | string): Promise<{ bytes: number }>;
+  read(key: string): Readable;
+  size(key: string): Promise<number | undefined>;
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<void>;
+  /** A local file path for the object, for readers that need one (polars, container mounts). */
+  localPath(key: string): Promise<string>;
+}
+
+export const storageKeys = {
+  sessionRoot: (sessionId: string) => `sessions/${sessionId}`,
+  datasetsDir: (sessionId: string) => `sessions/${sessionId}/datasets`,
+  dataset: (sessionId: string, datasetId: string, extension: string) =>
+    `sessions/${sessionId}/datasets/${datasetId}.${extension}`,
+  jobsDir: (sessionId: string) => `sessions/${sessionId}/jobs`,
+  jobDir: (sessionId: string, jobId: string) => `sessions/${sessionId}/jobs/${jobId}`,
+  artifact: (sessionId: string, jobId: string, name: string) => `sessions/${sessionId}/jobs/${jobId}/${name}`,
+};
+
+const SAFE_KEY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+export class LocalStorage implements Storage {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    if (!SAFE_KEY.test(key) || key.split("/").some((part) => part === "." || part === "..")) {
+      throw new Error(`unsafe storage key: ${JSON.stringify(key)}`);
+    }
+    return path.join(this.root, key);
+  }
+
+  async write(key: string, source: Readable | Buffer | string): Promise<{ bytes: number }> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
+    try {
+      const out = createWriteStream(temp, { flags: "wx" });
+      if (typeof source === "string" || Buffer.isBuffer(source)) {
+        await new Promise<void>((resolve, reject) => {
+          out.on("error", reject);
+          out.end(source, () => resolve());
+        });
+      } else {
+        await pipeline(source, out);
+      }
+      await rename(temp, target);
+      return { bytes: (await stat(target)).size };
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  read(key: string): Readable {
+    return createReadStream(this.pathOf(key));
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? info.size : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    try {
+      const entries = await readdir(this.pathOf(prefix), { withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isFile() && !entry.name.includes(".tmp-"))
+        .map((entry) => `${prefix}/${entry.name}`);
+    } catch {
+      return [];
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.pathOf(prefix), { recursive: true, force: true });
+  }
+
+  async localPath(key: string): Promise<string> {
+    return this.pathOf(key);
+  }
+
+  /** Makes sure the directory of a prefix exists (container bind mounts need it). */
+  async ensureDir(prefix: string): Promise<string> {
+    const dir = this.pathOf(prefix);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+}
