@@ -57,10 +57,14 @@ export const ColumnProfile = z.object({
 export type ColumnProfile = z.infer<typeof ColumnProfile>;
 
 export const Association = z.object({
+  /** Stable id that report text cites, e.g. "assoc:bill_length_mm~body_mass_g:pearson". */
+  id: z.string().optional(),
   x: z.string(),
   y: z.string(),
   method: z.enum(["pearson", "spearman", "cramers_v", "correlation_ratio"]),
   value: z.number(),
+  /** Rows where both columns are present. */
+  n: z.number().int().optional(),
 });
 export type Association = z.infer<typeof Association>;
 
@@ -79,10 +83,13 @@ export const AlertKind = z.enum([
   "outliers_iqr",
   "outliers_mad",
   "date_as_text",
+  "mixed_types",
 ]);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const Alert = z.object({
+  /** Stable id that report text cites, e.g. "alert:skewed:body_mass_g". */
+  id: z.string().optional(),
   kind: AlertKind,
   columns: z.array(z.string()),
   message: z.string(),
@@ -102,6 +109,8 @@ export const Profile = z.object({
   columnProfiles: z.array(ColumnProfile),
   associations: z.array(Association),
   alerts: z.array(Alert),
+  /** Limits that shaped the profile, in words (e.g. which columns associations considered). */
+  notes: z.array(z.string()).optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 
