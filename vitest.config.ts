@@ -6,6 +6,8 @@ const packages = [
   "packages/runtime",
   "packages/datasets",
   "packages/agents",
+  "packages/client",
+  "packages/devstack",
   "services/api",
   "services/scheduler",
   "services/worker-image",

@@ -1,0 +1,2 @@
+export * from "./redis-check.js";
+export * from "./stack.js";
