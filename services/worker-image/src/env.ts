@@ -1,0 +1,26 @@
+import { SessionId } from "@assay/contracts";
+import { CommonEnv, parseEnv } from "@assay/runtime";
+import { z } from "zod";
+
+const Millis = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+export const WorkerEnv = CommonEnv.extend({
+  SESSION_ID: SessionId,
+  WORKER_ID: z.string().min(1).max(200),
+  HEARTBEAT_MS: Millis(2_000, 100),
+  /** Per-job limit when a job's options carry none. */
+  JOB_TIMEOUT_MS: Millis(10 * 60_000, 1_000),
+  /** BullMQ job lock; a worker that stops renewing it for this long loses the job. */
+  LOCK_DURATION_MS: Millis(30_000, 500),
+  /** How often the stalled-job check runs; defaults to LOCK_DURATION_MS. */
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
+  MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(1),
+  /** How long SIGTERM lets a running job finish before the worker closes forcibly. */
+  SHUTDOWN_GRACE_MS: Millis(20_000, 0),
+}).transform((env) => ({ ...env, STALLED_INTERVAL_MS: env.STALLED_INTERVAL_MS ?? env.LOCK_DURATION_MS }));
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+/** Parses the worker's environment once; throws EnvError with one readable message. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnv(WorkerEnv, source);
+}

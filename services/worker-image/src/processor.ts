@@ -1,0 +1,207 @@
+import {
+  AnalysisJob,
+  AppError,
+  type ErrorInfo,
+  FINAL_JOB_STATUSES,
+  JobResult,
+  Report,
+} from "@assay/contracts";
+import type { JobStore, Logger, SessionStore, Storage } from "@assay/runtime";
+import { type Job, UnrecoverableError } from "bullmq";
+import { ArtifactWriter } from "./artifacts.js";
+import { loadDataset } from "./datasets.js";
+import { AnalysisFailed, JobCancelled, JobLockLost } from "./errors.js";
+import type { Heartbeat } from "./heartbeat.js";
+import { JobAbort } from "./job-abort.js";
+import { JobReporter } from "./job-reporter.js";
+import type { RunPipeline } from "./pipeline.js";
+
+export interface ProcessorDeps {
+  sessionId: string;
+  jobs: JobStore;
+  sessions: SessionStore;
+  storage: Storage;
+  heartbeat: Heartbeat;
+  loadPipeline: () => Promise<RunPipeline>;
+  logger: Logger;
+  jobTimeoutMs: number;
+  lockDurationMs: number;
+}
+
+/** Failures a retry cannot fix: they end the job on the attempt that hits them. */
+const FINAL_CODES = new Set<ErrorInfo["code"]>(["DATASET_LOAD_FAILED", "JOB_TIMEOUT", "JOB_CANCELLED"]);
+
+/**
+ * The BullMQ processor of a session's analyses. Our job record is the source of truth for
+ * clients: every change goes in with its event in one MULTI, and a final state is written
+ * before BullMQ learns of it, so a redelivered job whose record is final is skipped.
+ */
+export function createProcessor(deps: ProcessorDeps) {
+  return async (job: Job, token?: string): Promise<JobResult | undefined> => {
+    const data = AnalysisJob.parse(job.data);
+    if (data.sessionId !== deps.sessionId) {
+      throw new UnrecoverableError(`job ${data.jobId} belongs to session ${data.sessionId}`);
+    }
+    const logger = deps.logger.child({ jobId: data.jobId });
+    const record = await deps.jobs.get(data.sessionId, data.jobId);
+    if (!record) throw new UnrecoverableError(`job ${data.jobId} has no status record`);
+    if (FINAL_JOB_STATUSES.includes(record.status)) {
+      logger.info({ status: record.status }, "job already finished; skipping duplicate delivery");
+      return record.result;
+    }
+    await deps.heartbeat.busy(data.jobId);
+    try {
+      return await runJob(deps, job, data, logger, token);
+    } finally {
+      await deps.heartbeat.idle();
+    }
+  };
+}
+
+async function runJob(
+  deps: ProcessorDeps,
+  job: Job,
+  data: AnalysisJob,
+  logger: Logger,
+  token: string | undefined,
+): Promise<JobResult> {
+  const { sessionId, jobId } = data;
+  const reporter = new JobReporter(deps.jobs, sessionId, jobId, logger);
+  const ids = { sessionId, jobId };
+  if (await deps.jobs.isCancelRequested(sessionId, jobId)) {
+    return finishFailed(deps, job, reporter, new JobCancelled(jobId), logger);
+  }
+  const started = Date.now();
+  const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+  await reporter.update(
+    {
+      status: "running",
+      stage: "loading",
+      pct: 0,
+      attempts: attempt,
+      startedAt: new Date(started).toISOString(),
+    },
+    { ...ids, type: "job:started", attempt },
+  );
+  logger.info({ attempt }, "job started");
+  const abort = new JobAbort(deps.jobs, sessionId, jobId, data.options.timeoutMs ?? deps.jobTimeoutMs);
+  try {
+    const artifacts = new ArtifactWriter(deps.storage, deps.jobs, sessionId, jobId);
+    await abort.race(artifacts.clear());
+    reporter.progress("loading", 0);
+    const { dataset, df } = await abort.race(
+      loadDataset(deps.sessions, deps.storage, sessionId, data.datasetId),
+    );
+    const runPipeline = await abort.race(deps.loadPipeline());
+    const output = await abort.race(
+      runPipeline(
+        {
+          df,
+          sessionId,
+          jobId,
+          datasetId: dataset.id,
+          datasetName: dataset.name,
+          query: data.query,
+          ...(data.hypotheses ? { hypotheses: data.hypotheses } : {}),
+          options: data.options,
+        },
+        { onProgress: reporter.progress, onLog: reporter.log, signal: abort.signal },
+      ),
+    );
+    abort.signal.throwIfAborted();
+    const report = Report.parse(output.report);
+    reporter.progress("writing", 0);
+    await reporter.flush();
+    const refs = await artifacts.writeReport({ ...output, report });
+    abort.close();
+    await assertLockHeld(job, token, deps.lockDurationMs);
+    const result = JobResult.parse({
+      rows: df.height,
+      columns: df.width,
+      findings: report.summary.map((finding) => finding.text),
+      artifacts: refs,
+      durationMs: Date.now() - started,
+    });
+    await reporter.update(
+      { status: "succeeded", stage: "done", pct: 100, finishedAt: new Date().toISOString(), result },
+      { ...ids, type: "job:succeeded", result },
+    );
+    logger.info({ durationMs: result.durationMs }, "job succeeded");
+    return result;
+  } catch (error) {
+    abort.close();
+    if (error instanceof JobLockLost) throw error;
+    const failure = abort.signal.aborted ? (abort.signal.reason as AppError) : asAppError(error);
+    return finishFailed(deps, job, reporter, failure, logger);
+  }
+}
+
+/** Records how an attempt ended and throws what tells BullMQ whether to try again. */
+async function finishFailed(
+  deps: ProcessorDeps,
+  job: Job,
+  reporter: JobReporter,
+  failure: AppError,
+  logger: Logger,
+): Promise<never> {
+  await reporter.flush();
+  const ids = { sessionId: deps.sessionId, jobId: String(job.id) };
+  if (failure instanceof JobCancelled) {
+    await reporter.update(
+      { status: "cancelled", finishedAt: new Date().toISOString() },
+      { ...ids, type: "job:cancelled" },
+    );
+    logger.info("job cancelled");
+    throw new UnrecoverableError(failure.message);
+  }
+  const error = failure.toInfo();
+  const willRetry = !FINAL_CODES.has(failure.code) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+  if (willRetry) {
+    await reporter.update({ status: "queued" }, { ...ids, type: "job:failed", error, willRetry });
+    logger.warn({ err: failure.cause ?? failure, code: error.code }, "job attempt failed; will retry");
+    throw failure;
+  }
+  await reporter.update(
+    { status: "failed", finishedAt: new Date().toISOString(), error },
+    { ...ids, type: "job:failed", error, willRetry },
+  );
+  logger.error({ err: failure.cause ?? failure, code: error.code }, "job failed");
+  // Unrecoverable either way: our record is final, so BullMQ must not run the job again.
+  throw new UnrecoverableError(error.message);
+}
+
+/**
+ * Records a failure BullMQ decided without our processor, e.g. a job that stalled more often than
+ * allowed. Called from the worker's 'failed' event; a job whose record is already final is left alone.
+ */
+export async function recordUnfinishedFailure(
+  deps: Pick<ProcessorDeps, "jobs" | "logger">,
+  job: Job | undefined,
+  reason: Error,
+): Promise<void> {
+  if (!job || !(await job.isFailed())) return;
+  const data = AnalysisJob.safeParse(job.data);
+  if (!data.success) return;
+  const { sessionId, jobId } = data.data;
+  const record = await deps.jobs.get(sessionId, jobId);
+  if (!record || FINAL_JOB_STATUSES.includes(record.status)) return;
+  const error: ErrorInfo = { code: "WORKER_LOST", message: reason.message };
+  await deps.jobs.update(
+    sessionId,
+    jobId,
+    { status: "failed", finishedAt: new Date().toISOString(), error },
+    { type: "job:failed", sessionId, jobId, error, willRetry: false },
+  );
+  deps.logger.error({ jobId, reason: reason.message }, "job failed outside the processor");
+}
+
+/** Another attempt may own the job after our lock lapsed; only the owner may finish it. */
+async function assertLockHeld(job: Job, token: string | undefined, lockDurationMs: number): Promise<void> {
+  if (token && (await job.extendLock(token, lockDurationMs)) !== 1) throw new JobLockLost(String(job.id));
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError && FINAL_CODES.has(error.code)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AnalysisFailed(`the analysis failed: ${message}`, error);
+}
