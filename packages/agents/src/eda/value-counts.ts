@@ -1,0 +1,58 @@
+import type { ValueCount } from "@assay/contracts";
+import pl from "nodejs-polars";
+import { countOf } from "./finite.js";
+import { alias, selectRow } from "./safe-frame.js";
+import { TOP_VALUES } from "./thresholds.js";
+
+/** Distinct values up to which every count is fetched (enough for entropy and uniformity). */
+const FULL_COUNTS_MAX_DISTINCT = 1_000;
+
+export interface ValueCounts {
+  /** Most frequent first, ties by value; all values when distinct ≤ FULL_COUNTS_MAX_DISTINCT. */
+  counts: ValueCount[];
+  complete: boolean;
+}
+
+/**
+ * Value counts of a group of columns: one batched query for columns with few distinct values;
+ * a sorted group-by for each high-cardinality column (so the top values are deterministic).
+ */
+export function valueCounts(
+  safe: pl.DataFrame,
+  columns: readonly { index: number; distinct: number }[],
+): Map<number, ValueCounts> {
+  const result = new Map<number, ValueCounts>();
+  const small = columns.filter((c) => c.distinct <= FULL_COUNTS_MAX_DISTINCT);
+  const row = selectRow(
+    safe,
+    small.map(({ index }) => asText(index).dropNulls().valueCounts().implode().alias(`${index}:vc`)),
+  );
+  for (const { index } of small) {
+    const entries = (row[`${index}:vc`] ?? []) as Record<string, unknown>[];
+    const counts = entries.map((e) => ({ value: String(e[alias(index)]), count: countOf(e.count) }));
+    result.set(index, { counts: sortCounts(counts), complete: true });
+  }
+  for (const { index } of columns.filter((c) => c.distinct > FULL_COUNTS_MAX_DISTINCT)) {
+    const top = safe
+      .select(asText(index).alias("value"))
+      .dropNulls()
+      .groupBy("value")
+      .len()
+      .sort(["len", "value"], [true, false])
+      .head(TOP_VALUES)
+      .toRecords();
+    result.set(index, {
+      counts: top.map((r) => ({ value: String(r.value), count: countOf(r.len) })),
+      complete: false,
+    });
+  }
+  return result;
+}
+
+function asText(index: number): pl.Expr {
+  return pl.col(alias(index)).cast(pl.Utf8);
+}
+
+function sortCounts(counts: ValueCount[]): ValueCount[] {
+  return counts.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
