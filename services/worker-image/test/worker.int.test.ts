@@ -135,6 +135,34 @@ describe("worker process", () => {
     expect(await harness.redis.exists(harness.keys.sessionHeartbeat(harness.sessionId))).toBe(0);
   });
 
+  it("skips a redelivered job whose record is already final", async () => {
+    const dataset = await harness.addCsvDataset(numericCsv(5), 5);
+    const jobId = await harness.submit(dataset.id, "describe");
+    await harness.jobs.update(harness.sessionId, jobId, { status: "succeeded" });
+    harness.startWorker();
+    await waitFor(
+      async () => ((await harness.queue.getJobState(jobId)) === "completed" ? true : undefined),
+      "completed in BullMQ",
+    );
+    expect(types(await harness.jobEvents(jobId))).toEqual(["job:queued"]);
+  });
+
+  it("on SIGTERM past the grace period exits 0 and leaves the job to the next worker", async () => {
+    const dataset = await harness.addCsvDataset(numericCsv(20), 20);
+    const env = { LOCK_DURATION_MS: "1000", STALLED_INTERVAL_MS: "500", SHUTDOWN_GRACE_MS: "300" };
+    const first = harness.startWorker(env);
+    const jobId = await harness.submit(dataset.id, "hold-first");
+    await harness.waitForEvent(jobId, (event) => event.type === "job:progress" && event.stage === "testing");
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect((await harness.jobs.get(harness.sessionId, jobId))?.status).toBe("running");
+
+    harness.startWorker(env);
+    const events = await harness.waitForEvent(jobId, isFinal);
+    expect(types(events).filter((type) => type === "job:succeeded")).toHaveLength(1);
+    expect(events.at(-1)?.type).toBe("job:succeeded");
+  });
+
   it("exits non-zero with a readable message on bad env", async () => {
     const worker = harness.startWorker({ SESSION_ID: "not-a-session", HEARTBEAT_MS: "soon" });
     expect(await worker.exited).toBe(1);
