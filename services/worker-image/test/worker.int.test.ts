@@ -135,6 +135,26 @@ describe("worker process", () => {
     expect(await harness.redis.exists(harness.keys.sessionHeartbeat(harness.sessionId))).toBe(0);
   });
 
+  it("records WORKER_LOST once when a killed worker's job has stalled too often", async () => {
+    const dataset = await harness.addCsvDataset(numericCsv(20), 20);
+    const env = { LOCK_DURATION_MS: "1000", STALLED_INTERVAL_MS: "500", MAX_STALLED_COUNT: "0" };
+    const first = harness.startWorker(env);
+    const jobId = await harness.submit(dataset.id, "hold-first", { attempts: 3 });
+    await harness.waitForEvent(jobId, (event) => event.type === "job:progress" && event.stage === "testing");
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    harness.startWorker(env);
+    const events = await harness.waitForEvent(jobId, isFinal);
+    expect(events.at(-1)).toMatchObject({
+      type: "job:failed",
+      willRetry: false,
+      error: { code: "WORKER_LOST" },
+    });
+    expect(types(events).filter((type) => type === "job:failed")).toHaveLength(1);
+    expect(await harness.jobs.get(harness.sessionId, jobId)).toMatchObject({ status: "failed" });
+  });
+
   it("skips a redelivered job whose record is already final", async () => {
     const dataset = await harness.addCsvDataset(numericCsv(5), 5);
     const jobId = await harness.submit(dataset.id, "describe");
