@@ -1,0 +1,56 @@
+import { hostname } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { RuntimeKind } from "@assay/contracts";
+import { CommonEnv, envBoolean, parseEnv } from "@assay/runtime";
+import { z } from "zod";
+
+/** The repo root seen from this file (src/ under tests, dist/ when built: both one level below the package). */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The built worker program; resolved as a path because services never import each other. */
+export const DEFAULT_WORKER_ENTRY = path.join(REPO_ROOT, "services/worker-image/dist/main.js");
+
+const Millis = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+export const SchedulerEnv = CommonEnv.extend({
+  /** Names this scheduler in leases and worker labels; a restart with the same id adopts its workers. */
+  SCHEDULER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/)
+    .default(`sched-${hostname()}`),
+  RUNTIME: RuntimeKind.default("process"),
+  MAX_WORKERS: z.coerce.number().int().min(1).default(16),
+  IDLE_TTL_MS: Millis(15 * 60_000, 100),
+  LEASE_MS: Millis(15_000, 100),
+  /** Passed to workers; a heartbeat missing for 3 beats after readiness means a hung worker. */
+  HEARTBEAT_MS: Millis(2_000, 50),
+  RESTART_BACKOFF_MS: Millis(500),
+  RESTART_BACKOFF_MAX_MS: Millis(30_000),
+  /** More restarts than this within RESTART_WINDOW_MS fail the session. */
+  MAX_RESTARTS: z.coerce.number().int().min(0).default(5),
+  RESTART_WINDOW_MS: Millis(10 * 60_000),
+  /** A worker that never heartbeats within this long after its start is restarted. */
+  WORKER_START_TIMEOUT_MS: Millis(60_000, 100),
+  /** SIGTERM-to-SIGKILL time; above the worker's own SHUTDOWN_GRACE_MS so a job can finish. */
+  WORKER_STOP_GRACE_MS: Millis(25_000, 0),
+  WORKER_JOB_TIMEOUT_MS: Millis(10 * 60_000, 1_000),
+  WORKER_LOCK_DURATION_MS: Millis(30_000, 500),
+  WORKER_ENTRY: z.string().min(1).default(DEFAULT_WORKER_ENTRY),
+  POLL_MS: Millis(250, 10),
+  /** `pnpm start` (one machine, one scheduler) sets this; by default workers outlive a scheduler restart. */
+  SCHEDULER_STOP_WORKERS_ON_EXIT: envBoolean.default(false),
+  /** Docker runtime: the engine endpoint and the worker container's image, network and limits. */
+  DOCKER_HOST: z.string().min(1).default("unix:///var/run/docker.sock"),
+  WORKER_IMAGE: z.string().min(1).optional(),
+  WORKER_NETWORK: z.string().min(1).optional(),
+  WORKER_MEMORY_MB: z.coerce.number().int().min(64).optional(),
+  WORKER_CPUS: z.coerce.number().positive().optional(),
+  /** The only variable of the scheduler's own environment a process worker inherits. */
+  PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
+});
+export type SchedulerEnv = z.infer<typeof SchedulerEnv>;
+
+/** Parses the scheduler's environment once; throws EnvError with one readable message. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): SchedulerEnv {
+  return parseEnv(SchedulerEnv, source);
+}

@@ -1,0 +1,6 @@
+export { createRuntime } from "./create-runtime.js";
+export { DEFAULT_WORKER_ENTRY, loadEnv, SchedulerEnv } from "./env.js";
+export { ProcessRuntime, type ProcessRuntimeOptions, WorkerStartFailed } from "./runtimes/process.js";
+export * from "./runtimes/runtime.js";
+export { Scheduler, type SchedulerDeps } from "./scheduler.js";
+export { newWorkerId, WORKER_CONTRACT_VERSION, workerSpec } from "./worker-spec.js";

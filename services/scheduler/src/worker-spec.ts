@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { SchedulerEnv } from "./env.js";
+import { LABELS, MANAGED_BY, type WorkerSpec } from "./runtimes/runtime.js";
+
+/** Version of the scheduler-to-worker contract (env and labels) a worker was started with. */
+export const WORKER_CONTRACT_VERSION = "1";
+
+/** A fresh id per start, so a restarted worker's heartbeat is never mistaken for its predecessor's. */
+export function newWorkerId(): string {
+  return `wrk-${randomBytes(8).toString("hex")}`;
+}
+
+/** The labels that find a scheduler's workers again after a restart. */
+export function ownerLabels(schedulerId: string): Record<string, string> {
+  return { [LABELS.managedBy]: MANAGED_BY, [LABELS.schedulerId]: schedulerId };
+}
+
+/** The worker process contract (docs/architecture.md): only what the worker needs, no scheduler secrets. */
+export function workerSpec(env: SchedulerEnv, sessionId: string, workerId: string): WorkerSpec {
+  return {
+    sessionId,
+    workerId,
+    labels: {
+      ...ownerLabels(env.SCHEDULER_ID),
+      [LABELS.sessionId]: sessionId,
+      [LABELS.runtimeVersion]: WORKER_CONTRACT_VERSION,
+    },
+    env: {
+      SESSION_ID: sessionId,
+      WORKER_ID: workerId,
+      REDIS_URL: env.REDIS_URL,
+      KEY_PREFIX: env.KEY_PREFIX,
+      DATA_DIR: path.resolve(env.DATA_DIR),
+      LOG_LEVEL: env.LOG_LEVEL,
+      HEARTBEAT_MS: String(env.HEARTBEAT_MS),
+      JOB_TIMEOUT_MS: String(env.WORKER_JOB_TIMEOUT_MS),
+      LOCK_DURATION_MS: String(env.WORKER_LOCK_DURATION_MS),
+      EVENTS_MAX_LEN: String(env.EVENTS_MAX_LEN),
+    },
+  };
+}
