@@ -1,0 +1,93 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AppError } from "@assay/contracts";
+import type { Logger } from "@assay/runtime";
+import Router from "@koa/router";
+import Koa from "koa";
+import type { ApiEnv } from "./env.js";
+import { errorHandler } from "./middleware/error-handler.js";
+import { notFound } from "./middleware/not-found.js";
+import { requestContext } from "./middleware/request-context.js";
+import { analysisRoutes } from "./routes/analyses.js";
+import { datasetRoutes } from "./routes/datasets.js";
+import { healthRoutes } from "./routes/health.js";
+import { jobRoutes } from "./routes/jobs.js";
+import { reportRoutes } from "./routes/reports.js";
+import { seedCompatRoutes } from "./routes/seed-compat.js";
+import { sessionRoutes } from "./routes/sessions.js";
+import { createServices, type Services } from "./services.js";
+
+export interface AppDeps {
+  env: ApiEnv;
+  logger: Logger;
+}
+
+export interface ApiApp {
+  app: Koa;
+  services: Services;
+  /** Starts serving (port 0 picks a free one); resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<{ server: Server; url: string }>;
+  /** Stops accepting, ends SSE streams, lets in-flight requests finish, closes queues and Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createApp({ env, logger }: AppDeps): ApiApp {
+  const services = createServices(env, logger);
+  const router = new Router();
+  for (const routes of [
+    healthRoutes,
+    sessionRoutes,
+    datasetRoutes,
+    analysisRoutes,
+    jobRoutes,
+    reportRoutes,
+    seedCompatRoutes,
+  ]) {
+    routes(router, services);
+  }
+
+  const app = new Koa();
+  app.use(requestContext(logger));
+  app.use(errorHandler(logger));
+  app.use(notFound());
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError("METHOD_NOT_ALLOWED", "method not allowed on this route"),
+      notImplemented: () => new AppError("METHOD_NOT_ALLOWED", "method not implemented"),
+    }),
+  );
+  // Errors after a response started (e.g. a storage stream failing mid-body) land here.
+  app.on("error", (error: Error) => logger.warn({ err: error.message }, "response error"));
+
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    services,
+    listen(port = env.PORT, host = env.HOST) {
+      return new Promise((resolve, reject) => {
+        const started = app.listen(port, host);
+        server = started;
+        started.once("error", reject);
+        started.once("listening", () => {
+          const address = started.address() as AddressInfo;
+          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve({ server: started, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const serverClosed = server
+          ? new Promise<void>((resolve) => server!.close(() => resolve()))
+          : Promise.resolve();
+        services.hub.close(); // SSE clients would otherwise keep the server open
+        await serverClosed;
+        await services.close();
+      })();
+      return closing;
+    },
+  };
+}

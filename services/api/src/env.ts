@@ -1,0 +1,39 @@
+import { CommonEnv } from "@assay/runtime";
+import { z } from "zod";
+
+const GiB = 1024 ** 3;
+
+/** Everything the api reads from its environment, parsed once in main.ts. */
+export const ApiEnv = CommonEnv.extend({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Largest dataset upload accepted. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(GiB),
+  /** Largest JSON request body accepted. */
+  MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** BullMQ attempts per analysis job (1 = no retry). */
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
+  /** How long finished BullMQ jobs are kept (our job records live on in the JobStore). */
+  JOB_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
+  /** A Redis command that takes longer fails the request with 503 instead of hanging. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A client whose unsent SSE data grows past this is disconnected. */
+  SSE_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Per-session BullMQ Queue objects kept open. */
+  QUEUE_CACHE_SIZE: z.coerce.number().int().positive().default(256),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
+});
+export type ApiEnv = z.infer<typeof ApiEnv>;

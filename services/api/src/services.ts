@@ -1,0 +1,63 @@
+import { type RedisKeys, redisKeys } from "@assay/contracts";
+import {
+  closeRedis,
+  createRedis,
+  EventLog,
+  JobStore,
+  LocalStorage,
+  type Logger,
+  type Redis,
+  SessionStore,
+} from "@assay/runtime";
+import type { ApiEnv } from "./env.js";
+import { QueueCache } from "./queue-cache.js";
+import { EventHub } from "./streams/event-hub.js";
+
+/** What the routes share: one of each per api process. */
+export interface Services {
+  env: ApiEnv;
+  logger: Logger;
+  keys: RedisKeys;
+  redis: Redis;
+  sessions: SessionStore;
+  jobs: JobStore;
+  events: EventLog;
+  storage: LocalStorage;
+  queues: QueueCache;
+  hub: EventHub;
+}
+
+export function createServices(env: ApiEnv, logger: Logger): Services & { close(): Promise<void> } {
+  const keys = redisKeys(env.KEY_PREFIX);
+  // Request paths must fail fast when Redis is down: one retry, and a timeout on every command
+  // (including those queued while reconnecting), so a request answers 503 instead of hanging.
+  const redis = createRedis(env.REDIS_URL, "assay-api", {
+    maxRetriesPerRequest: 1,
+    commandTimeout: env.REDIS_COMMAND_TIMEOUT_MS,
+  });
+  redis.on("error", (error: Error) => logger.debug({ err: error.message }, "redis connection error"));
+  const events = new EventLog(redis, keys, env.EVENTS_MAX_LEN);
+  const queues = new QueueCache(redis, keys, env.QUEUE_CACHE_SIZE);
+  const hub = new EventHub(redis, keys, logger);
+  let closing: Promise<void> | undefined;
+  return {
+    env,
+    logger,
+    keys,
+    redis,
+    events,
+    sessions: new SessionStore(redis, keys, events),
+    jobs: new JobStore(redis, keys, events),
+    storage: new LocalStorage(env.DATA_DIR),
+    queues,
+    hub,
+    close() {
+      closing ??= (async () => {
+        await hub.close();
+        await queues.close();
+        await closeRedis(redis);
+      })();
+      return closing;
+    },
+  };
+}

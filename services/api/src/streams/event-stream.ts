@@ -1,0 +1,97 @@
+import type { AssayEvent, StoredEvent } from "@assay/contracts";
+import { compareStreamIds } from "@assay/runtime";
+import type { Context } from "koa";
+import type { Services } from "../services.js";
+import { SseWriter } from "./sse-writer.js";
+
+export interface EventStreamOptions {
+  sessionId: string;
+  /** Stream id after which to start ("0" for the start of the retained stream). */
+  afterId: string;
+  /** Which of the session's events this client gets. */
+  include?: (event: AssayEvent) => boolean;
+  /** An event after which the stream ends (e.g. a job's final event). */
+  endsAfter?: (event: AssayEvent) => boolean;
+  /** Checked once replay is done: true ends the stream (the thing it follows already finished). */
+  alreadyFinished?: () => Promise<boolean>;
+}
+
+const REPLAY_PAGE = 500;
+/** Live events held while replaying; past this the replay runs another XRANGE pass instead. */
+const MAX_HELD_EVENTS = 1_000;
+
+/**
+ * Serves one SSE client: subscribes to the session's tail first, then replays the stream with
+ * XRANGE after `afterId`, then forwards live events. Live events that arrive during replay are
+ * held and de-duplicated by stream id, so the client sees every event once, in order.
+ * Returns once the stream is open; the response lives on until it ends or the client leaves.
+ */
+export async function openEventStream(ctx: Context, services: Services, options: EventStreamOptions) {
+  const { sessionId, include = () => true, endsAfter = () => false } = options;
+  const sse = new SseWriter(ctx.res, {
+    heartbeatMs: services.env.SSE_HEARTBEAT_MS,
+    maxBufferedBytes: services.env.SSE_MAX_BUFFERED_BYTES,
+  });
+  let lastSeenId = options.afterId;
+  let replaying = true;
+  let held: StoredEvent[] = [];
+  let heldOverflowed = false;
+
+  const forward = (events: StoredEvent[]) => {
+    for (const stored of events) {
+      if (!sse.isOpen) return;
+      if (compareStreamIds(stored.id, lastSeenId) <= 0) continue;
+      lastSeenId = stored.id;
+      if (!include(stored.event)) continue;
+      sse.send(stored);
+      if (endsAfter(stored.event)) sse.end();
+    }
+  };
+
+  // Subscribing before the headers go out: if Redis is down the client gets a 503 JSON answer.
+  const unsubscribe = await services.hub.subscribe(sessionId, {
+    deliver(events) {
+      if (!replaying) return forward(events);
+      held.push(...events);
+      if (held.length > MAX_HELD_EVENTS) {
+        held = [];
+        heldOverflowed = true;
+      }
+    },
+    shutdown: () => sse.fail("server shutting down"),
+  });
+  ctx.respond = false;
+  ctx.res.once("close", unsubscribe);
+  sse.open({ "X-Request-Id": String(ctx.state.requestId ?? "") });
+
+  const replay = async () => {
+    let page: StoredEvent[];
+    do {
+      heldOverflowed = false;
+      do {
+        page = await services.events.after(sessionId, lastSeenId, REPLAY_PAGE);
+        forward(page);
+      } while (page.length === REPLAY_PAGE && sse.isOpen);
+    } while (heldOverflowed && sse.isOpen);
+  };
+
+  const log = ctx.state.logger ?? services.logger;
+  void (async () => {
+    try {
+      await replay();
+      replaying = false;
+      forward(held);
+      held = [];
+      if (sse.isOpen && options.alreadyFinished && (await options.alreadyFinished())) {
+        // The final event is in the stream by now (written with the final status): send it, then end.
+        await replay();
+        sse.end();
+      }
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, "event replay failed");
+      sse.fail("event store unavailable");
+    }
+  })().finally(() => {
+    if (!sse.isOpen) unsubscribe();
+  });
+}

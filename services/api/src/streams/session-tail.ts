@@ -1,0 +1,81 @@
+import type { StoredEvent } from "@assay/contracts";
+import { EventLog, type Logger, type Redis } from "@assay/runtime";
+
+type StreamEntry = [id: string, fields: string[]];
+
+export interface TailListener {
+  /** New events of the session, oldest first, as the tail reads them. */
+  deliver(events: StoredEvent[]): void;
+}
+
+const BLOCK_MS = 5_000;
+const READ_COUNT = 500;
+const RETRY_MS = 500;
+
+/**
+ * Follows one session's event stream with XREAD BLOCK on its own connection (a blocked
+ * connection can serve nobody else) and hands every batch to its listeners.
+ */
+export class SessionTail {
+  readonly listeners = new Set<TailListener>();
+  /** Resolves once the tail knows where the stream ends: events after that point reach listeners. */
+  readonly ready: Promise<void>;
+  private readonly connection: Redis;
+  private cursor = "0-0";
+  private stopped = false;
+
+  constructor(
+    base: Redis,
+    private readonly streamKey: string,
+    private readonly logger: Logger,
+  ) {
+    // Blocking reads must not hit the command timeout, and keep retrying across reconnects.
+    this.connection = base.duplicate({
+      connectionName: "assay-api-tail",
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+    });
+    this.connection.on("error", (error: Error) =>
+      logger.debug({ err: error.message }, "tail connection error"),
+    );
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    const last = (await this.connection.xrevrange(this.streamKey, "+", "-", "COUNT", 1)) as StreamEntry[];
+    this.cursor = last[0]?.[0] ?? "0-0";
+    void this.follow();
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const result = (await this.connection.xread(
+          "COUNT",
+          READ_COUNT,
+          "BLOCK",
+          BLOCK_MS,
+          "STREAMS",
+          this.streamKey,
+          this.cursor,
+        )) as [string, StreamEntry[]][] | null;
+        const entries = result?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        this.cursor = entries.at(-1)![0];
+        const events = EventLog.parseEntries(entries);
+        for (const listener of this.listeners) listener.deliver(events);
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn({ err: (error as Error).message }, "event tail read failed, retrying");
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** Stops reading; aborts a blocked XREAD by dropping the connection. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.connection.disconnect();
+  }
+}

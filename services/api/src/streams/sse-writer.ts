@@ -1,0 +1,65 @@
+import type { ServerResponse } from "node:http";
+import type { StoredEvent } from "@assay/contracts";
+
+export interface SseLimits {
+  heartbeatMs: number;
+  /** Unsent bytes a client may accumulate before it is dropped. */
+  maxBufferedBytes: number;
+}
+
+/** Writes Server-Sent Events to one response, with heartbeats and a bound on buffered data. */
+export class SseWriter {
+  private heartbeat: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly limits: SseLimits,
+  ) {
+    res.once("close", () => this.end());
+  }
+
+  get isOpen(): boolean {
+    return !this.ended;
+  }
+
+  open(headers: Record<string, string>): void {
+    this.res.writeHead(200, {
+      ...headers,
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    this.res.flushHeaders();
+    this.heartbeat = setInterval(() => this.write(": heartbeat\n\n"), this.limits.heartbeatMs);
+  }
+
+  /** One event; JSON.stringify escapes newlines, so `data` is always a single line. */
+  send({ id, event }: StoredEvent): void {
+    this.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  }
+
+  /** Ends the stream with a final `error` event saying why. */
+  fail(reason: string): void {
+    if (this.ended) return;
+    this.res.write(`event: error\ndata: ${JSON.stringify({ reason })}\n\n`);
+    this.end();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.heartbeat);
+    if (!this.res.writableEnded) this.res.end();
+  }
+
+  private write(text: string): void {
+    if (this.ended) return;
+    if (this.res.writableLength > this.limits.maxBufferedBytes) {
+      this.fail("client too slow: too much unsent data");
+      return;
+    }
+    this.res.write(text);
+  }
+}
