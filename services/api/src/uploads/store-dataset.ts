@@ -58,9 +58,8 @@ export async function storeDataset(
 /** A client-given name reduced to a harmless label: last path segment, no control characters. */
 export function displayName(clientName: string | undefined, format: DatasetFormat): string {
   const lastSegment = (clientName ?? "").split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const cleaned = lastSegment
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/\p{Cc}/gu, "")
     .trim()
     .slice(0, 200);
   return cleaned || `dataset.${FORMAT_EXTENSION[format]}`;

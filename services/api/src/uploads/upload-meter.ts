@@ -13,7 +13,10 @@ export class UploadMeter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limitBytes) return callback(new PayloadTooLarge(this.limitBytes));
+    if (this.bytes > this.limitBytes) {
+      callback(new PayloadTooLarge(this.limitBytes));
+      return;
+    }
     this.hash.update(chunk);
     callback(null, chunk);
   }
