@@ -5,5 +5,7 @@ export * from "./hypotheses.js";
 export * from "./ids.js";
 export * from "./jobs.js";
 export * from "./keys.js";
+export * from "./operations.js";
+export * from "./lists.js";
 export * from "./report.js";
 export * from "./sessions.js";

@@ -1,0 +1,121 @@
+import type { ColumnKind, DataOperation, HypothesisSpec } from "@assay/contracts";
+import type { PlannedHypothesis } from "../hypotheses/index.js";
+import { matchColumns } from "./column-matcher.js";
+import { detectIntents } from "./intent.js";
+
+export interface PlannedColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+export interface Plan {
+  hypotheses: PlannedHypothesis[];
+  operations: DataOperation[];
+  notes: string[];
+}
+
+const isGrouping = (kind: ColumnKind) => kind === "categorical" || kind === "boolean";
+
+function dedupe(specs: HypothesisSpec[]): HypothesisSpec[] {
+  const seen = new Set<string>();
+  return specs.filter((spec) => {
+    const key = JSON.stringify(spec);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/**
+ * Deterministic plan from the words of a query: which columns it names (typos forgiven), what it
+ * asks (intent words), and hypotheses whose shapes fit the column kinds, capped at `max`. An empty
+ * plan with a note means the query names nothing usable: the caller falls back to planFromProfile.
+ */
+export function planFromQuery(query: string, columns: PlannedColumn[], opts: { max: number }): Plan {
+  const kinds = new Map(columns.map((c) => [c.name, c.kind]));
+  const named = matchColumns(
+    query,
+    columns.map((c) => c.name),
+  );
+  const notes: string[] = [];
+  if (!named.length)
+    return { hypotheses: [], operations: [], notes: ["the query names no column of the dataset"] };
+  notes.push(`columns named in the query: ${named.join(", ")}`);
+  const intents = detectIntents(query);
+  notes.push(intents.length ? `intent: ${intents.join(", ")}` : "no intent word; the column kinds decide");
+
+  const numeric = named.filter((n) => kinds.get(n) === "numeric");
+  const grouping = named.filter((n) => isGrouping(kinds.get(n) as ColumnKind));
+  const time =
+    named.find((n) => kinds.get(n) === "datetime") ??
+    columns.find((c) => c.kind === "datetime")?.name ??
+    undefined;
+  const specs: HypothesisSpec[] = [];
+  const operations: DataOperation[] = [];
+  const intent = intents[0];
+
+  if (intent === "summary") {
+    notes.push("a summary was asked: the profile answers it, no hypothesis is tested");
+    for (const group of grouping)
+      if (numeric.length)
+        operations.push({
+          op: "group_by",
+          by: [group],
+          measures: numeric.map((column) => ({ column, agg: "mean" })),
+        });
+  } else if (intent === "trend") {
+    if (!time) notes.push("a trend was asked but the dataset has no date column");
+    else
+      for (const metric of numeric) {
+        specs.push({ kind: "trend", metric, time });
+        operations.push({
+          op: "resample",
+          time,
+          every: "month",
+          measures: [{ column: metric, agg: "mean" }],
+        });
+      }
+  } else if (intent === "regression" && numeric.length) {
+    const [target, ...rest] = numeric;
+    const predictors = [...rest, ...grouping];
+    if (target && predictors.length)
+      specs.push({ kind: "regression", target, predictors: predictors.slice(0, 20) });
+    else notes.push("a model needs a numeric target and at least one predictor named in the query");
+  } else if (intent === "difference" && numeric.length && grouping.length) {
+    for (const metric of numeric)
+      for (const groupBy of grouping) {
+        specs.push({ kind: "difference", metric, groupBy });
+        operations.push({
+          op: "group_by",
+          by: [groupBy],
+          measures: [
+            { column: metric, agg: "mean" },
+            { column: metric, agg: "count" },
+          ],
+        });
+      }
+  } else {
+    // Association, or no clear intent: test every named pair with the test their kinds call for.
+    const usable = named.filter((n) => kinds.get(n) === "numeric" || isGrouping(kinds.get(n) as ColumnKind));
+    for (let i = 0; i < usable.length; i++)
+      for (let j = i + 1; j < usable.length; j++) {
+        const x = usable[i] as string;
+        const y = usable[j] as string;
+        const xGroups = isGrouping(kinds.get(x) as ColumnKind);
+        const yGroups = isGrouping(kinds.get(y) as ColumnKind);
+        if (xGroups !== yGroups)
+          specs.push({ kind: "difference", metric: xGroups ? y : x, groupBy: xGroups ? x : y });
+        else specs.push({ kind: "association", x, y });
+      }
+    if (!specs.length) notes.push("fewer than two named columns can be tested together");
+  }
+  const capped = dedupe(specs).slice(0, opts.max);
+  if (specs.length > capped.length) notes.push(`kept the first ${opts.max} of ${specs.length} hypotheses`);
+  return {
+    hypotheses: capped.map((spec) => ({
+      spec,
+      source: "planner",
+      rationale: `named in the query: "${query.slice(0, 200)}"`,
+    })),
+    operations,
+    notes,
+  };
+}
