@@ -4,8 +4,10 @@ import {
   AssayEvent,
   Dataset,
   isFinalJobEvent,
+  JobList,
   JobView,
   Report,
+  SessionList,
   SessionView,
   type StoredEvent,
 } from "@assay/contracts";
@@ -19,6 +21,18 @@ export interface AssayClientOptions {
   /** Delay before an event stream reconnects after a dropped connection. */
   reconnectDelayMs?: number;
 }
+
+export interface PageOptions {
+  limit?: number;
+  cursor?: string;
+}
+
+const pageQuery = ({ limit, cursor }: PageOptions = {}) => {
+  const query = new URLSearchParams();
+  if (limit !== undefined) query.set("limit", String(limit));
+  if (cursor !== undefined) query.set("cursor", cursor);
+  return query.size > 0 ? `?${query}` : "";
+};
 
 export type ReportFormat = "json" | "markdown" | "html";
 
@@ -92,6 +106,16 @@ export class AssayClient {
 
   getSession(sessionId: string): Promise<SessionView> {
     return this.json(SessionView, `/v1/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** One page of the live sessions of the key in use, newest first. */
+  listSessions(page?: PageOptions): Promise<SessionList> {
+    return this.json(SessionList, `/v1/sessions${pageQuery(page)}`);
+  }
+
+  /** One page of a session's jobs, newest first. */
+  listJobs(sessionId: string, page?: PageOptions): Promise<JobList> {
+    return this.json(JobList, `/v1/sessions/${encodeURIComponent(sessionId)}/jobs${pageQuery(page)}`);
   }
 
   async deleteSession(sessionId: string): Promise<void> {
