@@ -1,7 +1,7 @@
 import { distance } from "fastest-levenshtein";
 
 /** Largest edit distance, as a share of the longer name, still taken as the same column. */
-export const MAX_NORMALISED_DISTANCE = 0.25;
+export const MAX_NORMALISED_DISTANCE = 0.3;
 
 export function normalise(text: string): string {
   return text.toLowerCase().replace(/[\s_\-.]+/g, "");
@@ -10,7 +10,7 @@ export function normalise(text: string): string {
 function similar(phrase: string, column: string): boolean {
   if (phrase === column) return true;
   // Short names would match too much with any edit allowed.
-  if (column.length < 4) return false;
+  if (column.length < 5) return false;
   return distance(phrase, column) / Math.max(phrase.length, column.length) <= MAX_NORMALISED_DISTANCE;
 }
 

@@ -2,6 +2,7 @@ export type Intent = "difference" | "association" | "regression" | "trend" | "su
 
 /** Word families that signal what the query asks, checked in this order. */
 const FAMILIES: [Intent, RegExp][] = [
+  ["summary", /\b(distribution|summar\w*|describe|overview)\b/i],
   ["trend", /\b(trends?|trending|over time|growth|grow(s|ing)?|increas\w*|decreas\w*|evolv\w*)\b/i],
   ["regression", /\b(predict\w*|explain\w*|regress\w*|model)\b/i],
   [
@@ -9,10 +10,9 @@ const FAMILIES: [Intent, RegExp][] = [
     /\b(relat\w*|correlat\w*|associat\w*|drives?|driving|affects?|affecting|impacts?|depend\w*)\b/i,
   ],
   ["difference", /\b(compar\w*|differ\w*|by|across|between|versus|vs)\b/i],
-  ["summary", /\b(distribution|summar\w*|describe|overview)\b/i],
 ];
 
-/** The intents a query states, in priority order (trend before regression before association …). */
+/** The intents a query states, in priority order (summary, trend, regression, association, difference). */
 export function detectIntents(query: string): Intent[] {
   return FAMILIES.filter(([, pattern]) => pattern.test(query)).map(([intent]) => intent);
 }
