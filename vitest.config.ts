@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 const packages = [
   "packages/contracts",
   "packages/runtime",
+  "packages/auth",
   "packages/datasets",
   "packages/agents",
   "packages/client",

@@ -3,6 +3,15 @@ import { z } from "zod";
 /** Every error code the system can answer with, and the HTTP status it maps to. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  REQUEST_TIMEOUT: 408,
+  RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
+  REQUEST_HEADER_TOO_LARGE: 431,
+  DATASET_TOO_WIDE: 400,
+  DATASET_LINE_TOO_LONG: 400,
+  DATASET_NOT_TEXT: 400,
   INVALID_JSON: 400,
   VALIDATION_FAILED: 400,
   EMPTY_DATASET: 400,

@@ -41,6 +41,20 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     schedulers: `${prefix}:schedulers`,
     /** Pub/sub channel that wakes schedulers when a session needs a worker or must stop. */
     schedulerWake: `${prefix}:scheduler:wake`,
+    /** Hash: one API key's record (tenant, label, scrypt hash of the secret, timestamps). */
+    apiKey: (keyId: string) => `${prefix}:apikeys:${keyId}`,
+    /** Global set: every API key id, for listing across tenants. */
+    apiKeys: `${prefix}:apikeys`,
+    /** Set: a tenant's API key ids. */
+    tenantApiKeys: (tenant: string) => `${prefix}:tenant:${tenant}:apikeys`,
+    /** Sorted set: a tenant's live session ids by creation time (listing and the session quota). */
+    tenantSessions: (tenant: string) => `${prefix}:tenant:${tenant}:sessions`,
+    /** Sorted set: a tenant's unfinished job ids by submit time (the concurrent-jobs quota). */
+    tenantActiveJobs: (tenant: string) => `${prefix}:tenant:${tenant}:active-jobs`,
+    /** Hash: a tenant's overrides of the default limits (field names as in TenantLimits). */
+    tenantLimits: (tenant: string) => `${prefix}:tenant:${tenant}:limits`,
+    /** Prefix of the per-tenant rate limiter counters. */
+    rateLimitPrefix: `${prefix}:ratelimit`,
   } as const;
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
