@@ -3,9 +3,21 @@ import { AssayApiError } from "./errors.js";
 
 type ClientCode = "UNREACHABLE" | "SESSION_NOT_READY" | "TIMEOUT" | "HTTP_ERROR";
 
-/** What each error code means for the person using Assay, in a sentence. */
-const SENTENCES: Record<ErrorCode | ClientCode, string> = {
+/**
+ * What each error code means for the person using Assay, in a sentence. Partial on purpose: a code
+ * added to the contracts later still gets the api's own message, with a generic sentence.
+ */
+const SENTENCES: Partial<Record<ErrorCode | ClientCode, string>> = {
   BAD_REQUEST: "The request was not understood.",
+  UNAUTHORIZED: "The api needs a valid api key (set ASSAY_API_KEY).",
+  FORBIDDEN: "This api key is not allowed to do that.",
+  REQUEST_TIMEOUT: "The request took too long to arrive; check the network and try again.",
+  RATE_LIMITED: "Too many requests in a short time; wait a moment and try again.",
+  QUOTA_EXCEEDED: "This api key has used up its quota.",
+  REQUEST_HEADER_TOO_LARGE: "The request headers are too large.",
+  DATASET_TOO_WIDE: "The file has more columns than the api accepts.",
+  DATASET_LINE_TOO_LONG: "The file has a line longer than the api accepts.",
+  DATASET_NOT_TEXT: "The file does not look like text; is it the format its name says?",
   INVALID_JSON: "The request body is not valid JSON.",
   VALIDATION_FAILED: "Some of what was sent is not valid.",
   EMPTY_DATASET: "The file has no rows to analyse.",
