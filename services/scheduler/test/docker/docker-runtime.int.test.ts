@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, newSessionId } from "@assay/runtime";
+import { redisKeys, WorkerHeartbeat } from "@assay/contracts";
+import { closeRedis, createLogger, createRedis, newSessionId } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DockerRuntime, type DockerRuntimeOptions, DockerUnavailable } from "../../src/runtimes/docker.js";
@@ -194,6 +195,39 @@ describe("DockerRuntime", () => {
     } finally {
       await runtime.stop(first.workerId, 0);
       await runtime.stop(second.workerId, 0);
+    }
+  });
+
+  it("runs the real worker image: it heartbeats into Redis over the internal network and stops on SIGTERM", async () => {
+    const runtime = await runtimeWith({ memoryBytes: 512 * 1024 * 1024, pidsLimit: 256, command: undefined });
+    const spec = specFor();
+    const keyPrefix = `test-${podman.runId}`;
+    const redis = createRedis(podman.redisUrl, "docker-runtime-test");
+    try {
+      await runtime.start({
+        ...spec,
+        env: {
+          ...spec.env,
+          WORKER_ID: spec.workerId,
+          KEY_PREFIX: keyPrefix,
+          HEARTBEAT_MS: "500",
+          LOG_LEVEL: "warn",
+        },
+      });
+      const heartbeatKey = redisKeys(keyPrefix).sessionHeartbeat(spec.sessionId);
+      let heartbeat: string | null = null;
+      while (heartbeat === null && (await runtime.inspect(spec.workerId))?.state === "running") {
+        heartbeat = await redis.get(heartbeatKey);
+        if (heartbeat === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(WorkerHeartbeat.parse(JSON.parse(heartbeat ?? "null")).workerId).toBe(spec.workerId);
+      expect((await execIn(podman.docker, spec.workerId, ["node", "dist/healthcheck.js"])).exitCode).toBe(0);
+
+      await podman.docker.getContainer(spec.workerId).kill({ signal: "SIGTERM" });
+      expect((await untilExited(runtime, spec.workerId)).exitCode).toBe(0);
+    } finally {
+      await closeRedis(redis);
+      await runtime.stop(spec.workerId, 0);
     }
   });
 

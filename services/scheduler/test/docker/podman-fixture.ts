@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { closeRedis, createRedis } from "@assay/runtime";
 import Docker from "dockerode";
 import { nanoid } from "nanoid";
 import { dockerEndpoint } from "../../src/runtimes/docker-endpoint.js";
@@ -67,6 +68,7 @@ export async function startPodman(): Promise<PodmanFixture> {
   await redis.start();
   const redisIp = (await redis.inspect()).NetworkSettings.Networks[network]?.IPAddress;
   if (!redisIp) throw new Error(`redis container has no address on ${network}`);
+  await untilRedisAnswers(`redis://${redisIp}:6379`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-docker-test-"));
 
   const leftovers = async () => {
@@ -88,6 +90,17 @@ export async function startPodman(): Promise<PodmanFixture> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The Redis container takes a moment to listen; ioredis retries until it does. */
+async function untilRedisAnswers(url: string): Promise<void> {
+  const redis = createRedis(url, "podman-fixture");
+  redis.on("error", () => {}); // refused while redis-server starts; the ping below waits for it
+  try {
+    await redis.ping();
+  } finally {
+    await closeRedis(redis);
+  }
 }
 
 /** Runs a command in a container; returns its exit code and output. */
