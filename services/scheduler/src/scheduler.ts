@@ -79,6 +79,11 @@ export class Scheduler {
   private wakeSleeper: (() => void) | undefined;
   private sweepRequested = true;
   private lastSweepAt = 0;
+  /** When Redis last became reachable: workers get 3 beats from then to reconnect before they count as hung. */
+  private redisReadyAt = Date.now();
+  private readonly onRedisReady = () => {
+    this.redisReadyAt = Date.now();
+  };
 
   constructor(deps: SchedulerDeps) {
     this.env = deps.env;
@@ -97,6 +102,7 @@ export class Scheduler {
   /** Subscribes to wakes, adopts or stops this scheduler's surviving workers, then starts the loop. */
   async start(): Promise<void> {
     if (this.loop) return;
+    this.redis.on("ready", this.onRedisReady);
     this.subscriber = this.redis.duplicate({ connectionName: `scheduler-wake-${this.id}` });
     this.subscriber.on("message", () => this.wake());
     this.subscriber.on("error", (error) => this.logger.warn({ err: error }, "wake subscriber error"));
@@ -132,6 +138,7 @@ export class Scheduler {
         this.logger.warn({ err: error }, "could not leave the scheduler registry");
       }
       await this.queues.close();
+      this.redis.off("ready", this.onRedisReady);
       if (this.subscriber) await closeRedis(this.subscriber);
       this.logger.info("scheduler closed");
     })();
@@ -326,7 +333,7 @@ export class Scheduler {
       }
       return;
     }
-    const silentMs = now - (owned.heartbeatSeenAt ?? owned.startedAt);
+    const silentMs = now - Math.max(owned.heartbeatSeenAt ?? owned.startedAt, this.redisReadyAt);
     if (silentMs > 3 * this.env.HEARTBEAT_MS)
       return this.restartHung(owned, `no heartbeat for ${silentMs} ms`);
     if (ours) await this.reapIfIdle(owned, record, ours);

@@ -42,6 +42,7 @@ export class Stack {
   private constructor(
     readonly prefix: string,
     readonly dataDir: string,
+    readonly redisUrl: string,
     readonly redis: Redis,
   ) {
     this.keys = redisKeys(prefix);
@@ -50,14 +51,16 @@ export class Stack {
     this.storage = new LocalStorage(dataDir);
   }
 
-  static async create(): Promise<Stack> {
+  static async create(redisUrl = REDIS_URL): Promise<Stack> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-scheduler-"));
-    return new Stack(`test-${nanoid(12)}`, dataDir, createRedis(REDIS_URL, "scheduler-test"));
+    const redis = createRedis(redisUrl, "scheduler-test");
+    redis.on("error", () => {}); // outage tests drop the connection on purpose; ioredis reconnects
+    return new Stack(`test-${nanoid(12)}`, dataDir, redisUrl, redis);
   }
 
   env(overrides: Record<string, string> = {}) {
     return loadEnv({
-      REDIS_URL,
+      REDIS_URL: this.redisUrl,
       KEY_PREFIX: this.prefix,
       DATA_DIR: this.dataDir,
       LOG_LEVEL: "warn",

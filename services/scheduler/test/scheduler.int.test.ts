@@ -100,6 +100,42 @@ describe("Scheduler with the process runtime", () => {
     expect(pids).not.toContain(pid);
   });
 
+  it("restarts a worker whose heartbeat stopped", async () => {
+    await stack.startScheduler({ WORKER_STOP_GRACE_MS: "300" });
+    const sessionId = await createSession();
+    const firstWorker = await waitReady(sessionId);
+    const [pid] = await stack.workerPids(sessionId);
+
+    process.kill(pid!, "SIGSTOP"); // alive but silent: hung
+
+    const exited = await waitFor("worker-exited event", async () =>
+      (await stack.eventsOf(sessionId)).find((event) => event.type === "session:worker-exited"),
+    );
+    expect(exited).toMatchObject({
+      worker: { id: firstWorker },
+      reason: expect.stringMatching(/^hung: no heartbeat/),
+    });
+    await waitFor("a new worker ready", async () => {
+      const record = await stack.sessions.get(sessionId);
+      return record?.status === "ready" && record.worker?.id !== firstWorker;
+    });
+    const pids = await stack.workerPids(sessionId);
+    expect(pids).toHaveLength(1);
+    expect(pids).not.toContain(pid);
+  });
+
+  it("puts a live session without worker, lease or place in line back in line on start", async () => {
+    const sessionId = await createSession();
+    // As left by a scheduler that died after claiming it: out of line, no lease, no worker.
+    await stack.redis.zrem(stack.keys.pendingSessions, sessionId);
+    await stack.sessions.setStatus(sessionId, "ready");
+
+    await stack.startScheduler();
+
+    await waitFor("worker started", async () => (await stack.workerPids(sessionId)).length === 1);
+    await waitReady(sessionId);
+  });
+
   it("fails a session whose worker keeps exiting", async () => {
     await stack.startScheduler({ WORKER_ENTRY: CRASHING_WORKER_ENTRY, MAX_RESTARTS: "2" });
     const sessionId = await createSession();
