@@ -55,6 +55,10 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     tenantLimits: (tenant: string) => `${prefix}:tenant:${tenant}:limits`,
     /** Prefix of the per-tenant rate limiter counters. */
     rateLimitPrefix: `${prefix}:ratelimit`,
+    /** List: a pooled (pre-started) worker BLPOPs its `PoolAssignment` here. */
+    poolAssignment: (slot: string) => `${prefix}:pool:${slot}`,
+    /** Hash: pool slot -> sessionId of the session its container serves (docker warm pool). */
+    poolSessions: `${prefix}:pool-sessions`,
   } as const;
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

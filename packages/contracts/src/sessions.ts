@@ -39,3 +39,10 @@ export const WorkerHeartbeat = z.object({
   at: z.iso.datetime(),
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeat>;
+
+/**
+ * What a pooled worker (started with POOL_SLOT instead of SESSION_ID/WORKER_ID) receives once a
+ * session is given to it. It serves that one session and is never reused.
+ */
+export const PoolAssignment = z.object({ sessionId: SessionId, workerId: z.string().min(1).max(200) });
+export type PoolAssignment = z.infer<typeof PoolAssignment>;
