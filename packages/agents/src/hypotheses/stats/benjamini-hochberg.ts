@@ -7,7 +7,8 @@ export function benjaminiHochberg(pValues: number[]): number[] {
   order.forEach((index, position) => {
     const rankFromTop = m - position;
     running = Math.min(running, ((pValues[index] as number) * m) / rankFromTop);
-    adjusted[index] = running;
+    // Never below the raw p, which rounding of p·m/m could otherwise produce.
+    adjusted[index] = Math.max(pValues[index] as number, running);
   });
   return adjusted;
 }

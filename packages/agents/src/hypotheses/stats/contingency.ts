@@ -38,9 +38,12 @@ function cramersV(table: Table, x2: number) {
   const cc = c - (c - 1) ** 2 / (n - 1);
   const denominator = Math.min(rc - 1, cc - 1);
   const value = denominator > 0 ? Math.min(1, Math.sqrt(phi2 / denominator)) : 0;
-  const [lo, hi] = noncentralityCi((lambda) => noncentralChi2Cdf(x2, df, lambda));
+  const ci = noncentralityCi((lambda) => noncentralChi2Cdf(x2, df, lambda));
   const scale = n * (Math.min(r, c) - 1);
-  const ci95: [number, number] = [Math.min(1, Math.sqrt(lo / scale)), Math.min(1, Math.sqrt(hi / scale))];
+  const ci95: [number, number] | null = ci && [
+    Math.min(1, Math.sqrt(ci[0] / scale)),
+    Math.min(1, Math.sqrt(ci[1] / scale)),
+  ];
   return { name: "cramers_v_bias_corrected", value, ci95 };
 }
 

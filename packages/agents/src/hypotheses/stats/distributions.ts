@@ -72,15 +72,21 @@ export function noncentralFCdf(f: number, df1: number, df2: number, lambda: numb
   return poissonMixtureCdf(lambda, (j) => betainc(x, df1 / 2 + j, df2 / 2));
 }
 
+/** Largest noncentrality searched; beyond it the summation would cost seconds, so no CI is given. */
+const MAX_LAMBDA = 1e7;
+
 /**
  * 95% confidence bounds of a noncentrality parameter by inverting `cdf(lambda)` at 0.975 and 0.025
- * (Steiger & Fouladi 1997; Smithson 2003). `cdf` falls as lambda grows.
+ * (Steiger & Fouladi 1997; Smithson 2003). `cdf` falls as lambda grows. Null past MAX_LAMBDA.
  */
-export function noncentralityCi(cdf: (lambda: number) => number): [number, number] {
-  const solve = (target: number): number => {
+export function noncentralityCi(cdf: (lambda: number) => number): [number, number] | null {
+  const solve = (target: number): number | null => {
     if (cdf(0) <= target) return 0;
     let hi = 1;
-    while (cdf(hi) > target && hi < 1e9) hi *= 2;
+    while (cdf(hi) > target) {
+      if (hi >= MAX_LAMBDA) return null;
+      hi *= 4;
+    }
     let lo = 0;
     for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(1, hi); i++) {
       const mid = (lo + hi) / 2;
@@ -89,5 +95,7 @@ export function noncentralityCi(cdf: (lambda: number) => number): [number, numbe
     }
     return (lo + hi) / 2;
   };
-  return [solve(0.975), solve(0.025)];
+  const lower = solve(0.975);
+  const upper = lower === null ? null : solve(0.025);
+  return lower === null || upper === null ? null : [lower, upper];
 }

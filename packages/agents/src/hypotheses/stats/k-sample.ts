@@ -28,13 +28,13 @@ export function anovaOneway(groups: ArrayLike<number>[]): StatTest {
   const f = between / df1 / msWithin;
   const eta2 = between / (between + within);
   const omega2 = (between - df1 * msWithin) / (between + within + msWithin);
-  const [lo, hi] = noncentralityCi((lambda) => noncentralFCdf(f, df1, df2, lambda));
+  const ci = noncentralityCi((lambda) => noncentralFCdf(f, df1, df2, lambda));
   return {
     name: "anova_oneway",
     statistic: f,
     df: [df1, df2],
     pValue: fUpperP(f, df1, df2),
-    effectSize: { name: "eta_squared", value: eta2, ci95: [lo / (lo + n), hi / (hi + n)] },
+    effectSize: { name: "eta_squared", value: eta2, ci95: ci && [ci[0] / (ci[0] + n), ci[1] / (ci[1] + n)] },
     n,
     note: `omega² = ${omega2.toPrecision(4)}`,
   };

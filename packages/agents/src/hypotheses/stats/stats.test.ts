@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { benjaminiHochberg } from "./benjamini-hochberg.js";
 import { chi2Independence, fisherExact } from "./contingency.js";
@@ -173,5 +174,25 @@ describe("benjamini–hochberg (statsmodels multipletests(method='fdr_bh'))", ()
     [0.05, 0.0666666666666667, 0.0666666666666667, 0.25, 0.5].forEach((e, i) => {
       expectClose(adjusted[i] as number, e, 12);
     });
+  });
+});
+
+describe("benjamini–hochberg properties (fast-check)", () => {
+  it("adjusted p is ≥ raw, ≤ 1 and keeps the order of the raw p-values", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        (ps) => {
+          const adjusted = benjaminiHochberg(ps);
+          ps.forEach((p, i) => {
+            expect(adjusted[i]).toBeGreaterThanOrEqual(p);
+            expect(adjusted[i]).toBeLessThanOrEqual(1);
+            ps.forEach((q, j) => {
+              if (p <= q) expect(adjusted[i]).toBeLessThanOrEqual(adjusted[j] as number);
+            });
+          });
+        },
+      ),
+    );
   });
 });
