@@ -1,17 +1,6 @@
-import { ArtifactName, type ArtifactRef, type Report } from "@assay/contracts";
+import type { PipelineOutput } from "@assay/agents";
+import { ArtifactName, type ArtifactRef } from "@assay/contracts";
 import { type JobStore, type Storage, storageKeys } from "@assay/runtime";
-
-export interface ReportFiles {
-  report: Report;
-  markdown: string;
-  html: string;
-  charts: { name: string; svg: string }[];
-}
-
-/** Chart names come from the pipeline; anything not allowed in a file name becomes "-". */
-export function chartArtifactName(chartName: string): ArtifactName {
-  return ArtifactName.parse(`chart-${chartName.replace(/[^A-Za-z0-9._-]|\.\./g, "-")}.svg`);
-}
 
 /**
  * Writes a job's artifacts, each atomically, each announced with `job:artifact` once it is
@@ -32,11 +21,12 @@ export class ArtifactWriter {
     await this.storage.deletePrefix(storageKeys.jobDir(this.sessionId, this.jobId));
   }
 
-  async writeReport(files: ReportFiles): Promise<ArtifactRef[]> {
+  async writeReport(files: PipelineOutput): Promise<ArtifactRef[]> {
     await this.write("report.md", "text/markdown; charset=utf-8", files.markdown);
     await this.write("report.html", "text/html; charset=utf-8", files.html);
     for (const chart of files.charts) {
-      await this.write(chartArtifactName(chart.name), "image/svg+xml", chart.svg);
+      // The pipeline names charts (`chart-<id>.svg`) as its markdown and html link them.
+      await this.write(chart.name, "image/svg+xml", chart.svg);
     }
     await this.write("report.json", "application/json", JSON.stringify(files.report, null, 2));
     return [...this.written];

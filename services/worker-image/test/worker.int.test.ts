@@ -62,6 +62,33 @@ describe("worker process", () => {
     expect(after.jobId).toBeUndefined();
   });
 
+  it("runs the real analysis pipeline end to end", async () => {
+    const dataset = await harness.addCsvDataset(numericCsv(500), 500);
+    harness.startWorker({}, { stub: false });
+    const jobId = await harness.submit(dataset.id, "how does x relate to y by group?");
+    const events = await harness.waitForEvent(jobId, isFinal);
+    expect(events.at(-1)?.type).toBe("job:succeeded");
+    const stages = events.flatMap((event) => (event.type === "job:progress" ? [event.stage] : []));
+    expect(stages).toContain("profiling");
+
+    const artifacts = events.flatMap((event) => (event.type === "job:artifact" ? [event.name] : []));
+    expect(artifacts.slice(0, 2)).toEqual(["report.md", "report.html"]);
+    expect(artifacts.at(-1)).toBe("report.json");
+    const reportPath = await harness.storage.localPath(
+      storageKeys.artifact(harness.sessionId, jobId, "report.json"),
+    );
+    const report = Report.parse(JSON.parse(await readFile(reportPath, "utf8")));
+    expect(report.profile).toMatchObject({ rows: 500, columns: 3 });
+    const markdownPath = await harness.storage.localPath(
+      storageKeys.artifact(harness.sessionId, jobId, "report.md"),
+    );
+    const markdown = await readFile(markdownPath, "utf8");
+    for (const chart of artifacts.filter((name) => name.endsWith(".svg"))) expect(markdown).toContain(chart);
+    expect((await harness.jobs.get(harness.sessionId, jobId))?.result?.findings).toEqual(
+      report.summary.map((finding) => finding.text),
+    );
+  });
+
   it("cancels a running job without retrying it", async () => {
     const dataset = await harness.addCsvDataset(numericCsv(20), 20);
     harness.startWorker();
