@@ -20,7 +20,9 @@ function dedupe(specs: HypothesisSpec[]): HypothesisSpec[] {
   const seen = new Set<string>();
   return specs.filter((spec) => {
     const key = JSON.stringify(spec);
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

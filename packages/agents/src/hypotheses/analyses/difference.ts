@@ -31,9 +31,9 @@ function splitGroups(df: pl.DataFrame, spec: DifferenceSpec) {
   const buckets = new Map<string, number[]>();
   keys.forEach((key, i) => {
     if (wanted && !wanted.has(key)) return;
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = []));
-    bucket.push(values[i] as number);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(values[i] as number);
+    else buckets.set(key, [values[i] as number]);
   });
   return { buckets, dropped };
 }

@@ -1,4 +1,3 @@
-import type { TestResult } from "@assay/contracts";
 import type pl from "nodejs-polars";
 import { completeRows, isNumeric, labels, missingColumn, numbers } from "../extract.js";
 import { type AnalysisContext, droppedCaveat, type Outcome, skipped } from "../outcome.js";

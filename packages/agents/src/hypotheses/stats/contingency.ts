@@ -13,14 +13,14 @@ export function expectedCounts(table: Table): number[][] {
 
 function pearsonChi2(table: Table, expected: number[][], yates: boolean): number {
   let x2 = 0;
-  table.forEach((row, i) =>
+  table.forEach((row, i) => {
     row.forEach((observed, j) => {
       const e = (expected[i] as number[])[j] as number;
       const diff = Math.abs(observed - e);
       const d = yates ? diff - Math.min(0.5, diff) : diff;
       x2 += (d * d) / e;
-    }),
-  );
+    });
+  });
   return x2;
 }
 

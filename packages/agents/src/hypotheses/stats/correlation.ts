@@ -1,4 +1,4 @@
-import { mean, rank, tieSum } from "./descriptive.js";
+import { mean, rank } from "./descriptive.js";
 import { normalTwoSidedP, tTwoSidedP, Z975 } from "./distributions.js";
 import type { StatTest } from "./stat-test.js";
 

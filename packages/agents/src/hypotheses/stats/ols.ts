@@ -15,7 +15,9 @@ export function ols(design: { term: string; values: ArrayLike<number> }[], y: Ar
   const x = new Matrix(n, p);
   for (let i = 0; i < n; i++) {
     x.set(i, 0, 1);
-    design.forEach((column, j) => x.set(i, j + 1, column.values[i] as number));
+    design.forEach((column, j) => {
+      x.set(i, j + 1, column.values[i] as number);
+    });
   }
   const qr = new QrDecomposition(x);
   const r = qr.upperTriangularMatrix;
