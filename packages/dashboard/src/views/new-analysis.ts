@@ -46,8 +46,8 @@ export function renderNewAnalysis(root: HTMLElement, client: AssayClient, sessio
   const dropZone = h(
     "div",
     { class: "drop-zone", "data-testid": "drop-zone" },
-    h("p", {}, "Drop a data file here, or"),
-    h("label", { for: "dataset-file", class: "file-label" }, "Choose a file"),
+    h("p", {}, "Drop a data file here (CSV, TSV, JSON, NDJSON or Parquet), or pick one:"),
+    h("label", { for: "dataset-file", class: "visually-hidden" }, "Data file"),
     fileInput,
     chosen,
   );

@@ -3,10 +3,20 @@ import embed from "vega-embed";
 import { expressionInterpreter } from "vega-interpreter";
 import { h } from "../dom.js";
 
-const formatNumber = (value: number) =>
-  Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
-    ? value.toExponential(2)
-    : value.toFixed(3);
+const formatNumber = (value: number) => {
+  if (Number.isInteger(value)) return value.toLocaleString("en");
+  return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(2) : value.toFixed(3);
+};
+
+/**
+ * The report's chart spec fitted to its card: the card's caption is the title, and single-view
+ * charts take the card's width instead of their fixed one (which overflowed narrow cards).
+ */
+function fitted(spec: Record<string, unknown>): Record<string, unknown> {
+  const { title: _title, ...rest } = spec;
+  const composite = ["hconcat", "vconcat", "concat", "facet", "repeat"].some((key) => key in rest);
+  return composite ? rest : { ...rest, width: "container", autosize: { type: "fit", contains: "padding" } };
+}
 
 /** The report: summary, answer tables, interactive charts, hypotheses and alerts. */
 export async function renderReport(root: HTMLElement, report: Report): Promise<void> {
@@ -68,7 +78,7 @@ export async function renderReport(root: HTMLElement, report: Report): Promise<v
   // The interpreter evaluates vega expressions without eval, so a strict Content-Security-Policy works.
   await Promise.all(
     report.charts.map((chart, index) =>
-      embed(charts[index]?.querySelector(".chart-body") as HTMLElement, chart.spec as never, {
+      embed(charts[index]?.querySelector(".chart-body") as HTMLElement, fitted(chart.spec) as never, {
         actions: false,
         renderer: "svg",
         ast: true,

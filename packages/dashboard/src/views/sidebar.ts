@@ -24,7 +24,8 @@ export async function renderSidebar(root: HTMLElement, client: AssayClient): Pro
     if (page.sessions.length === 0) list.append(h("li", { class: "muted" }, "No sessions yet."));
     for (const session of page.sessions) list.append(await sessionItem(client, session));
   } catch (error) {
-    const missing = error instanceof AssayApiError && error.code === "NOT_FOUND";
+    // 404/405: an api from before the list route; nothing a person can fix from here.
+    const missing = error instanceof AssayApiError && (error.status === 404 || error.status === 405);
     list.append(
       h(
         "li",
