@@ -1,12 +1,18 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AppError } from "@assay/contracts";
 import type { Logger } from "@assay/runtime";
 import Router from "@koa/router";
 import Koa from "koa";
+import helmet from "koa-helmet";
+import { checkAuthConfig } from "./auth/auth-config.js";
+import { auditKeyUse, authenticate } from "./auth/authenticate.js";
 import type { ApiEnv } from "./env.js";
+import { requestRateLimit } from "./limits/request-rate.js";
+import { corsAllowlist } from "./middleware/cors-allowlist.js";
 import { errorHandler } from "./middleware/error-handler.js";
 import { notFound } from "./middleware/not-found.js";
+import { queryLimit } from "./middleware/query-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { analysisRoutes } from "./routes/analyses.js";
 import { datasetRoutes } from "./routes/datasets.js";
@@ -31,7 +37,9 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
+/** Throws InsecureAuthConfig when auth is off on a non-loopback HOST. */
 export function createApp({ env, logger }: AppDeps): ApiApp {
+  checkAuthConfig(env, logger);
   const services = createServices(env, logger);
   const router = new Router();
   for (const routes of [
@@ -47,9 +55,16 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
   }
 
   const app = new Koa();
+  app.proxy = false; // ctx.ip is the socket's address: X-Forwarded-For is not trusted
   app.use(requestContext(logger));
+  app.use(auditKeyUse(logger));
   app.use(errorHandler(logger));
+  app.use(helmet());
+  app.use(corsAllowlist(env.CORS_ORIGINS));
+  app.use(queryLimit(env.MAX_QUERY_BYTES));
   app.use(notFound());
+  app.use(authenticate({ verifier: services.apiKeys, disabled: env.AUTH_DISABLED, logger }));
+  app.use(requestRateLimit(services.redis, services.keys, services.limits));
   app.use(router.routes());
   app.use(
     router.allowedMethods({
@@ -68,7 +83,8 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
     services,
     listen(port = env.PORT, host = env.HOST) {
       return new Promise((resolve, reject) => {
-        const started = app.listen(port, host);
+        const started = createServer({ maxHeaderSize: env.MAX_HEADER_BYTES }, app.callback());
+        started.listen(port, host);
         server = started;
         started.once("error", reject);
         started.once("listening", () => {

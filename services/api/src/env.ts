@@ -1,4 +1,4 @@
-import { CommonEnv } from "@assay/runtime";
+import { CommonEnv, envBoolean } from "@assay/runtime";
 import { z } from "zod";
 
 const GiB = 1024 ** 3;
@@ -35,5 +35,54 @@ export const ApiEnv = CommonEnv.extend({
   /** Per-session BullMQ Queue objects kept open. */
   QUEUE_CACHE_SIZE: z.coerce.number().int().positive().default(256),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
+
+  /** Turns API keys off (every request acts as tenant "local"); refused unless HOST is a loopback address. */
+  AUTH_DISABLED: envBoolean.default(false),
+  /** Browser origins allowed to call the api (comma-separated, exact match); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  /** Node's bound on the size of all request headers together. */
+  MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024),
+  /** Longest query string accepted. */
+  MAX_QUERY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024),
+  /** Widest delimited upload accepted (columns of the header line), checked before polars reads it. */
+  MAX_COLUMNS: z.coerce.number().int().positive().default(2_000),
+  /** Longest line of a CSV/TSV/NDJSON upload. */
+  MAX_LINE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** An upload still receiving after this long is refused with 408. */
+  UPLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
+
+  /** Default per-tenant limits; `assay keys limits --tenant t ...` overrides them per tenant. */
+  TENANT_MAX_SESSIONS: z.coerce.number().int().min(0).default(20),
+  TENANT_MAX_CONCURRENT_JOBS: z.coerce.number().int().min(0).default(20),
+  TENANT_UPLOAD_BYTES_PER_DAY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20 * GiB),
+  TENANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;

@@ -51,3 +51,20 @@ export function isRedisConnectionError(error: unknown): boolean {
 export function redisDown(cause: unknown): DependencyDown {
   return new DependencyDown("REDIS_UNAVAILABLE", "Redis is unavailable; try again shortly", cause);
 }
+
+/** 429s carry how long to wait; the error handler turns it into `Retry-After`. */
+export class TooManyRequests extends AppError {
+  constructor(
+    code: "RATE_LIMITED" | "QUOTA_EXCEEDED",
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}
+
+export class UploadTimedOut extends AppError {
+  constructor(readonly timeoutMs: number) {
+    super("REQUEST_TIMEOUT", `the upload did not finish within ${timeoutMs} ms`);
+  }
+}

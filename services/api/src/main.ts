@@ -1,5 +1,6 @@
 import { createLogger, EnvError, maskUrl, parseEnv, ShutdownRegistry } from "@assay/runtime";
 import { createApp } from "./app.js";
+import { InsecureAuthConfig } from "./auth/auth-config.js";
 import { ApiEnv } from "./env.js";
 
 function readEnv(): ApiEnv {
@@ -12,12 +13,22 @@ function readEnv(): ApiEnv {
   }
 }
 
+function createAppOrExit() {
+  try {
+    return createApp({ env, logger });
+  } catch (error) {
+    if (!(error instanceof InsecureAuthConfig)) throw error;
+    logger.fatal(error.message);
+    process.exit(1);
+  }
+}
+
 const env = readEnv();
 const logger = createLogger("api", env.LOG_LEVEL);
 const shutdown = new ShutdownRegistry(logger, env.SHUTDOWN_DEADLINE_MS);
 shutdown.installSignalHandlers();
 
 // On SIGTERM: stop accepting, end SSE streams, finish in-flight requests, close queues and Redis.
-const api = shutdown.add("api", createApp({ env, logger }));
+const api = shutdown.add("api", createAppOrExit());
 const { url } = await api.listen();
 logger.info({ url, redis: maskUrl(env.REDIS_URL), dataDir: env.DATA_DIR }, "api listening");

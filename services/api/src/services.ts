@@ -1,3 +1,4 @@
+import { ApiKeyVerifier } from "@assay/auth";
 import { type RedisKeys, redisKeys } from "@assay/contracts";
 import {
   closeRedis,
@@ -10,6 +11,8 @@ import {
   SessionStore,
 } from "@assay/runtime";
 import type { ApiEnv } from "./env.js";
+import { TenantLimitsResolver } from "./limits/tenant-limits.js";
+import { TenantQuotas } from "./limits/tenant-quotas.js";
 import { QueueCache } from "./queue-cache.js";
 import { EventHub } from "./streams/event-hub.js";
 
@@ -25,6 +28,9 @@ export interface Services {
   storage: LocalStorage;
   queues: QueueCache;
   hub: EventHub;
+  apiKeys: ApiKeyVerifier;
+  limits: TenantLimitsResolver;
+  quotas: TenantQuotas;
 }
 
 export function createServices(env: ApiEnv, logger: Logger): Services & { close(): Promise<void> } {
@@ -39,6 +45,7 @@ export function createServices(env: ApiEnv, logger: Logger): Services & { close(
   const events = new EventLog(redis, keys, env.EVENTS_MAX_LEN);
   const queues = new QueueCache(redis, keys, env.QUEUE_CACHE_SIZE);
   const hub = new EventHub(redis, keys, logger);
+  const limits = new TenantLimitsResolver(redis, keys, env);
   let closing: Promise<void> | undefined;
   return {
     env,
@@ -51,6 +58,9 @@ export function createServices(env: ApiEnv, logger: Logger): Services & { close(
     storage: new LocalStorage(env.DATA_DIR),
     queues,
     hub,
+    apiKeys: new ApiKeyVerifier(redis, keys),
+    limits,
+    quotas: new TenantQuotas(redis, keys, limits),
     close() {
       closing ??= (async () => {
         await hub.close();

@@ -12,7 +12,7 @@ afterAll(async () => {
   await fx.close();
 });
 
-const call = (route: string, init?: RequestInit) => fetch(`${fx.url}${route}`, init);
+const call = (route: string, init?: RequestInit) => fx.call(route, init);
 
 async function newSession(): Promise<string> {
   return SessionView.parse(await (await call("/v1/sessions", { method: "POST" })).json()).id;

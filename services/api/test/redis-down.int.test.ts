@@ -15,15 +15,18 @@ async function unusedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  fx = await startApi({
-    REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`,
-    REDIS_COMMAND_TIMEOUT_MS: "500",
-  });
+  fx = await startApi(
+    { REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`, REDIS_COMMAND_TIMEOUT_MS: "500" },
+    { withKey: false },
+  );
 });
 afterAll(async () => {
   await fx.api.close();
   fx.redis.disconnect();
 });
+
+// A well-formed key: checking it needs Redis, so the answer is 503, never a 401 that blames the key.
+const SOME_KEY = `ak_${"k".repeat(16)}_${"s".repeat(43)}`;
 
 it("answers 503 REDIS_UNAVAILABLE instead of hanging when Redis is unreachable", async () => {
   for (const [method, route] of [
@@ -32,7 +35,11 @@ it("answers 503 REDIS_UNAVAILABLE instead of hanging when Redis is unreachable",
     ["GET", "/v1/sessions/ses_000000000000000000000000/events"],
     ["GET", "/readyz"],
   ] as const) {
-    const response = await fetch(`${fx.url}${route}`, { method, signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(`${fx.url}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${SOME_KEY}` },
+      signal: AbortSignal.timeout(20_000),
+    });
     expect(response.status).toBe(503);
     expect(ErrorBody.parse(await response.json()).error.code).toBe("REDIS_UNAVAILABLE");
   }

@@ -16,7 +16,7 @@ afterAll(async () => {
   await fx.close();
 });
 
-const call = (route: string, init?: RequestInit) => fetch(`${fx.url}${route}`, init);
+const call = (route: string, init?: RequestInit) => fx.call(route, init);
 const postJson = (route: string, body: unknown) =>
   call(route, {
     method: "POST",

@@ -1,7 +1,7 @@
 import { AppError, type ErrorBody, type ErrorCode } from "@assay/contracts";
 import type { Logger } from "@assay/runtime";
 import type { Middleware } from "koa";
-import { isRedisConnectionError, redisDown } from "../errors.js";
+import { isRedisConnectionError, redisDown, TooManyRequests } from "../errors.js";
 
 /** Status codes Koa or its libraries throw, as our codes. */
 const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
@@ -10,6 +10,7 @@ const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   406: "NOT_ACCEPTABLE",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
 };
 
 function toAppError(error: unknown): AppError {
@@ -35,7 +36,11 @@ export function errorHandler(logger: Logger): Middleware {
       const body: ErrorBody = { error: { ...error.toInfo(), requestId: ctx.state.requestId } };
       ctx.status = error.status;
       ctx.body = body;
-      if (error.code === "PAYLOAD_TOO_LARGE") ctx.set("Connection", "close"); // don't wait for the rest of a huge body
+      if (error instanceof TooManyRequests)
+        ctx.set("Retry-After", String(Math.max(1, error.retryAfterSeconds)));
+      if (error.code === "UNAUTHORIZED") ctx.set("WWW-Authenticate", 'Bearer realm="assay"');
+      // Answering before the body was read (too large, refused content, timeout): don't wait for the rest.
+      if (!ctx.req.complete) ctx.set("Connection", "close");
     }
   };
 }

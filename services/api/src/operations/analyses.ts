@@ -16,10 +16,11 @@ import { getActiveSession, wakeSession } from "./sessions.js";
  */
 export async function submitAnalysis(
   services: Services,
+  tenant: string,
   sessionId: string,
   request: AnalysisRequest,
 ): Promise<AnalysisAccepted> {
-  const session = await getActiveSession(services, sessionId);
+  const session = await getActiveSession(services, tenant, sessionId);
   const dataset = await services.sessions.dataset(sessionId, request.datasetId);
   if (!dataset) throw new DatasetNotFound(request.datasetId);
   if (session.status === "stopped") await wakeSession(services, sessionId);
@@ -33,7 +34,13 @@ export async function submitAnalysis(
     options: AnalysisOptions.parse(request.options ?? {}),
     submittedAt: new Date().toISOString(),
   });
-  await services.jobs.create(job);
+  await services.quotas.admitJob(tenant, sessionId, job.jobId, Date.parse(job.submittedAt));
+  try {
+    await services.jobs.create(job);
+  } catch (error) {
+    await services.quotas.releaseJob(tenant, sessionId, job.jobId).catch(() => {});
+    throw error;
+  }
   try {
     const retention = { age: services.env.JOB_RETENTION_SECONDS };
     await services.queues.of(sessionId).add("analysis", job, {
@@ -45,6 +52,7 @@ export async function submitAnalysis(
     });
   } catch (error) {
     await markNeverQueued(services, job).catch(() => {});
+    await services.quotas.releaseJob(tenant, sessionId, job.jobId).catch(() => {});
     throw error;
   }
   await services.sessions.touch(sessionId);

@@ -1,5 +1,6 @@
 import { AnalysisRequest } from "@assay/contracts";
 import type Router from "@koa/router";
+import { callerOf } from "../auth/caller.js";
 import { jsonBody } from "../middleware/json-body.js";
 import { submitAnalysis } from "../operations/analyses.js";
 import { parseSessionId } from "../operations/sessions.js";
@@ -15,6 +16,6 @@ export function analysisRoutes(router: Router, services: Services): void {
     const sessionId = parseSessionId(ctx.params.id);
     const request = parseBody(AnalysisRequest, ctx.state.body);
     ctx.status = 202;
-    ctx.body = await submitAnalysis(services, sessionId, request);
+    ctx.body = await submitAnalysis(services, callerOf(ctx).tenant, sessionId, request);
   });
 }

@@ -1,6 +1,7 @@
 import { AppError, CONTENT_TYPE_FORMATS } from "@assay/contracts";
 import type Router from "@koa/router";
 import type { Context } from "koa";
+import { callerOf } from "../auth/caller.js";
 import { PayloadTooLarge } from "../errors.js";
 import { getActiveSession, parseSessionId } from "../operations/sessions.js";
 import type { Services } from "../services.js";
@@ -10,6 +11,8 @@ import { storeDataset, type UploadSource } from "../uploads/store-dataset.js";
 /**
  * POST /v1/sessions/:id/datasets: multipart/form-data (field `file`) or a raw body whose
  * Content-Type names the format (`?name=` labels it). Streams to storage; never buffers the upload.
+ * Compressed bodies (Content-Encoding other than identity) are refused: nothing is ever inflated,
+ * so there is no decompression bomb to defuse.
  */
 export function datasetRoutes(router: Router, services: Services): void {
   router.post("/v1/sessions/:id/datasets", async (ctx) => {
@@ -17,9 +20,19 @@ export function datasetRoutes(router: Router, services: Services): void {
     const declaredLength = Number(ctx.get("Content-Length") || 0);
     if (declaredLength > services.env.MAX_UPLOAD_BYTES)
       throw new PayloadTooLarge(services.env.MAX_UPLOAD_BYTES);
-    const session = await getActiveSession(services, sessionId);
+    const encoding = ctx.get("Content-Encoding").trim().toLowerCase();
+    if (encoding !== "" && encoding !== "identity") {
+      throw new AppError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        "compressed uploads are not accepted; send the file as is",
+      );
+    }
+    const { tenant } = callerOf(ctx);
+    const session = await getActiveSession(services, tenant, sessionId);
+    await services.quotas.checkUpload(tenant, declaredLength);
     const source = await uploadSource(ctx, services);
     const dataset = await storeDataset(services, session.id, source);
+    await services.quotas.chargeUpload(tenant, dataset.bytes);
     ctx.status = 201;
     ctx.body = dataset;
   });

@@ -3,6 +3,7 @@ import { AppError, ArtifactName } from "@assay/contracts";
 import { storageKeys } from "@assay/runtime";
 import type Router from "@koa/router";
 import type { Context } from "koa";
+import { callerOf } from "../auth/caller.js";
 import { ArtifactNotFound, ReportNotReady } from "../errors.js";
 import { getJob, parseJobId } from "../operations/jobs.js";
 import type { Services } from "../services.js";
@@ -30,7 +31,7 @@ export function reportRoutes(router: Router, services: Services): void {
   router.get("/v1/jobs/:id/report", async (ctx) => {
     const jobId = parseJobId(ctx.params.id);
     const format = reportFormat(ctx);
-    const job = await getJob(services, jobId);
+    const job = await getJob(services, callerOf(ctx).tenant, jobId);
     if (job.status !== "succeeded") throw new ReportNotReady(jobId, job.status);
     await sendArtifact(ctx, services, job.sessionId, jobId, REPORT_FORMATS[format].artifact);
   });
@@ -39,7 +40,7 @@ export function reportRoutes(router: Router, services: Services): void {
     const jobId = parseJobId(ctx.params.id);
     const name = ArtifactName.safeParse(ctx.params.name);
     if (!name.success) throw new ArtifactNotFound(jobId);
-    const job = await getJob(services, jobId);
+    const job = await getJob(services, callerOf(ctx).tenant, jobId);
     await sendArtifact(ctx, services, job.sessionId, jobId, name.data);
   });
 }

@@ -1,6 +1,15 @@
-import { ACTIVE_SESSION_STATUSES, AnalysisRequest, AppError, DatasetId, SessionId } from "@assay/contracts";
+import {
+  ACTIVE_SESSION_STATUSES,
+  AnalysisRequest,
+  AppError,
+  DatasetId,
+  SessionId,
+  SessionNotFound,
+} from "@assay/contracts";
 import type Router from "@koa/router";
 import { z } from "zod";
+import { audit } from "../auth/audit.js";
+import { callerOf } from "../auth/caller.js";
 import { jsonBody } from "../middleware/json-body.js";
 import { submitAnalysis } from "../operations/analyses.js";
 import {
@@ -43,25 +52,32 @@ export function seedCompatRoutes(router: Router, services: Services): void {
   });
 
   router.get("/session_id", async (ctx) => {
-    const session = await createSession(services);
+    const session = await createSession(services, callerOf(ctx).tenant);
+    audit(ctx, services.logger, "session.created", { sessionId: session.id });
     ctx.body = { session_id: session.id };
   });
 
   router.get("/validate_session/:id", async (ctx) => {
     const parsed = SessionId.safeParse(ctx.params.id);
-    const record = parsed.success ? await services.sessions.get(parsed.data) : undefined;
+    const record = parsed.success
+      ? await getSessionRecord(services, callerOf(ctx).tenant, parsed.data).catch((error: unknown) => {
+          if (error instanceof SessionNotFound) return undefined;
+          throw error;
+        })
+      : undefined;
     const valid = record !== undefined && [...ACTIVE_SESSION_STATUSES, "stopped"].includes(record.status);
     ctx.body = { session_id: ctx.params.id, valid };
   });
 
   router.get("/session_status/:id", async (ctx) => {
-    const view = await getSessionView(services, parseSessionId(ctx.params.id));
+    const view = await getSessionView(services, callerOf(ctx).tenant, parseSessionId(ctx.params.id));
     ctx.body = { session_id: view.id, status: view.status };
   });
 
   router.post("/cleanup_session/:id", async (ctx) => {
     const sessionId = parseSessionId(ctx.params.id);
-    await deleteSession(services, sessionId);
+    await deleteSession(services, callerOf(ctx).tenant, sessionId);
+    audit(ctx, services.logger, "session.deleted", { sessionId });
     ctx.body = { session_id: sessionId, status: "stopping" };
   });
 
@@ -70,22 +86,23 @@ export function seedCompatRoutes(router: Router, services: Services): void {
       typeof ctx.query.session_id === "string" ? ctx.query.session_id : undefined,
     );
     const afterId = lastEventId(ctx);
-    await getSessionRecord(services, sessionId);
+    await getSessionRecord(services, callerOf(ctx).tenant, sessionId);
     await openEventStream(ctx, services, { sessionId, afterId });
   });
 
   router.post("/analyze", jsonBody(services.env.MAX_JSON_BYTES), async (ctx) => {
     const request = parseBody(SeedAnalyzeRequest, ctx.state.body);
-    const datasetId = request.dataset ?? (await latestDatasetId(services, request.session_id));
+    const { tenant } = callerOf(ctx);
+    const datasetId = request.dataset ?? (await latestDatasetId(services, tenant, request.session_id));
     const analysis = parseBody(AnalysisRequest, { datasetId, query: request.query });
-    const accepted = await submitAnalysis(services, request.session_id, analysis);
+    const accepted = await submitAnalysis(services, tenant, request.session_id, analysis);
     ctx.status = 202;
     ctx.body = { job_id: accepted.jobId, status: accepted.status };
   });
 }
 
-async function latestDatasetId(services: Services, sessionId: string): Promise<string> {
-  await getSessionRecord(services, sessionId);
+async function latestDatasetId(services: Services, tenant: string, sessionId: string): Promise<string> {
+  await getSessionRecord(services, tenant, sessionId);
   const datasets = await services.sessions.datasets(sessionId);
   const latest = datasets.at(-1);
   if (!latest) throw new AppError("BAD_REQUEST", "the session has no dataset yet: upload one first");

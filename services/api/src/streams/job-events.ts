@@ -6,14 +6,19 @@ import { openEventStream } from "./event-stream.js";
 import { lastEventId } from "./last-event-id.js";
 
 /** A job's events: its session's stream filtered by jobId, ending after the job's final event. */
-export async function openJobEventStream(ctx: Context, services: Services, jobId: string): Promise<void> {
+export async function openJobEventStream(
+  ctx: Context,
+  services: Services,
+  tenant: string,
+  jobId: string,
+): Promise<void> {
   const afterId = lastEventId(ctx);
-  const job = await getJob(services, jobId);
+  const job = await getJob(services, tenant, jobId);
   await openEventStream(ctx, services, {
     sessionId: job.sessionId,
     afterId,
     include: (event) => "jobId" in event && event.jobId === jobId,
     endsAfter: isFinalJobEvent,
-    alreadyFinished: async () => isFinalStatus(await getJob(services, jobId)),
+    alreadyFinished: async () => isFinalStatus(await getJob(services, tenant, jobId)),
   });
 }

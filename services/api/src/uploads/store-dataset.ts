@@ -1,9 +1,11 @@
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { Dataset, type DatasetFormat } from "@assay/contracts";
 import { detectFormat, FORMAT_EXTENSION, HEAD_BYTES, inspectDataset } from "@assay/datasets";
 import { newDatasetId, storageKeys } from "@assay/runtime";
+import { UploadTimedOut } from "../errors.js";
 import type { Services } from "../services.js";
 import { peek } from "./peek.js";
+import { TextShapeGuard } from "./text-shape-guard.js";
 import { UploadMeter } from "./upload-meter.js";
 
 export interface UploadSource {
@@ -16,8 +18,9 @@ export interface UploadSource {
 
 /**
  * Streams an upload into storage through a size meter and hash, checks its format from the first
- * bytes before writing anything, inspects it with polars, and records it. Nothing stays in storage
- * when any step fails.
+ * bytes before writing anything, bounds the shape of text formats (UTF-8, line length, columns)
+ * before polars reads it, inspects it with polars, and records it. Receiving must finish within
+ * UPLOAD_TIMEOUT_MS. Nothing stays in storage when any step fails.
  */
 export async function storeDataset(
   services: Services,
@@ -28,13 +31,24 @@ export async function storeDataset(
   // pipe (not pipeline): a failing meter must not destroy the request, so the error answer still reaches the client.
   source.stream.once("error", (error) => meter.destroy(error));
   source.stream.pipe(meter);
-  const { head, stream } = await peek(meter, HEAD_BYTES);
-  const format = detectFormat(head, source.declared, source.clientName);
-
-  const datasetId = newDatasetId();
-  const key = storageKeys.dataset(sessionId, datasetId, FORMAT_EXTENSION[format]);
+  const { UPLOAD_TIMEOUT_MS, MAX_LINE_BYTES, MAX_COLUMNS } = services.env;
+  const timer = setTimeout(() => meter.destroy(new UploadTimedOut(UPLOAD_TIMEOUT_MS)), UPLOAD_TIMEOUT_MS);
+  let key: string | undefined;
   try {
-    await services.storage.write(key, stream);
+    const { head, stream } = await peek(meter, HEAD_BYTES);
+    const format = detectFormat(head, source.declared, source.clientName);
+    const checked =
+      format === "parquet"
+        ? stream
+        : pipeline(
+            stream,
+            new TextShapeGuard(format, { maxLineBytes: MAX_LINE_BYTES, maxColumns: MAX_COLUMNS }),
+            () => {},
+          );
+    const datasetId = newDatasetId();
+    key = storageKeys.dataset(sessionId, datasetId, FORMAT_EXTENSION[format]);
+    await services.storage.write(key, checked);
+    clearTimeout(timer);
     const shape = await inspectDataset(await services.storage.localPath(key), format);
     const dataset = Dataset.parse({
       id: datasetId,
@@ -50,8 +64,10 @@ export async function storeDataset(
     await services.sessions.touch(sessionId);
     return dataset;
   } catch (error) {
-    await services.storage.delete(key).catch(() => {});
+    if (key) await services.storage.delete(key).catch(() => {});
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
