@@ -7,7 +7,6 @@ const packages = [
   "packages/auth",
   "packages/datasets",
   "packages/agents",
-  "packages/auth",
   "packages/cli",
   "packages/client",
   "packages/dashboard",
