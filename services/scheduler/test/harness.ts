@@ -66,7 +66,8 @@ export class Stack {
       LOG_LEVEL: "warn",
       SCHEDULER_ID: "sched-a",
       WORKER_ENTRY,
-      HEARTBEAT_MS: "200",
+      // Hung = 3 beats missed; 500 ms beats leave room for a loaded 2-core machine.
+      HEARTBEAT_MS: "500",
       POLL_MS: "50",
       LEASE_MS: "3000",
       RESTART_BACKOFF_MS: "100",
