@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createKey } from "@assay/auth";
-import { closeRedis, createLogger, createRedis, parseEnv, type Redis } from "@assay/runtime";
+import { closeRedis, createLogger, createRedis, type Logger, parseEnv, type Redis } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { type ApiApp, createApp } from "../src/app.js";
 import { ApiEnv } from "../src/env.js";
@@ -24,7 +24,10 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export const freshTenant = () => `t-${nanoid(10).toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
+export const freshTenant = () =>
+  `t-${nanoid(10)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")}`;
 
 /**
  * Starts the api in-process on a free port with its own key prefix and data directory, and
@@ -32,7 +35,7 @@ export const freshTenant = () => `t-${nanoid(10).toLowerCase().replace(/[^a-z0-9
  */
 export async function startApi(
   overrides: Record<string, string> = {},
-  { withKey = true }: { withKey?: boolean } = {},
+  { withKey = true, logger }: { withKey?: boolean; logger?: Logger } = {},
 ): Promise<ApiFixture> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-api-"));
   const env = parseEnv(ApiEnv, {
@@ -42,7 +45,7 @@ export async function startApi(
     PORT: "0",
     ...overrides,
   });
-  const api = createApp({ env, logger: createLogger("api-test", env.LOG_LEVEL) });
+  const api = createApp({ env, logger: logger ?? createLogger("api-test", env.LOG_LEVEL) });
   const { url } = await api.listen();
   const redis = createRedis(env.REDIS_URL, "api-test");
   redis.on("error", () => {}); // the redis-down test points it at nothing on purpose
