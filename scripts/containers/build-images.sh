@@ -69,4 +69,5 @@ step "worker folder (pnpm deploy)" worker_folder
 step "worker image ($WORKER_IMAGE)" worker_image
 step "redis image ($REDIS_IMAGE)" redis_image
 podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "assay-(node-base|worker|redis)"
-podman image prune -f >/dev/null  # the previous builds' layers
+# the previous builds' layers (an image still used by a container stays)
+podman image prune -f >/dev/null || true

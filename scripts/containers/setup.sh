@@ -42,6 +42,7 @@ fi
 
 # --- configuration ---
 mkdir -p "$DIR"
+exec 9>"$DIR/setup.lock" && flock 9 # test files run this in parallel: one starts the service
 hard_nofile=$(ulimit -Hn); [[ $hard_nofile == unlimited ]] && hard_nofile=1048576
 hard_nproc=$(ulimit -Hu); [[ $hard_nproc == unlimited || $hard_nproc -gt 32768 ]] && hard_nproc=32768
 cat > "$DIR/containers.conf" <<CONF

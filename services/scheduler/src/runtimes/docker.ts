@@ -106,6 +106,16 @@ export class DockerRuntime implements WorkerRuntime {
     return this.options.image;
   }
 
+  /** The scheduler's DATA_DIR on the host, absolute. */
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** Where DATA_DIR points inside a worker container. */
+  get containerDataDir(): string {
+    return this.options.containerDataDir;
+  }
+
   async start(spec: WorkerSpec): Promise<WorkerInfo> {
     const sessionId = SessionId.parse(spec.sessionId);
     const binds = await this.sessionBinds(sessionId);
@@ -179,6 +189,13 @@ export class DockerRuntime implements WorkerRuntime {
     const [uid, gid] = this.options.user.split(":").map(Number);
     if (uid === undefined || Number.isNaN(uid)) return;
     await chown(hostDir, uid, gid === undefined || Number.isNaN(gid) ? uid : gid);
+  }
+
+  /** Renames a container (a pooled one takes its worker id when it gets its session). */
+  async rename(containerId: string, name: string): Promise<void> {
+    if (!CONTAINER_NAME.test(name))
+      throw new Error(`worker id ${JSON.stringify(name)} is not a container name`);
+    await this.docker.getContainer(containerId).rename({ name });
   }
 
   async stop(workerId: string, graceMs: number): Promise<void> {

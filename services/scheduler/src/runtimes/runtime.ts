@@ -8,6 +8,8 @@ export const LABELS = {
   runtimeVersion: "io.assay.runtime-version",
   /** "pool" for a pre-started container not yet given to a session. */
   role: "io.assay.role",
+  /** The warm-pool slot a pre-started container was created for. */
+  poolSlot: "io.assay.pool-slot",
 } as const;
 export const MANAGED_BY = "assay";
 

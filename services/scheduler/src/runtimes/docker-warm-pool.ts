@@ -1,0 +1,208 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { PoolAssignment, type RedisKeys, SessionId } from "@assay/contracts";
+import { type Logger, type Redis, storageKeys } from "@assay/runtime";
+import type { DockerRuntime } from "./docker.js";
+import { handOverDir } from "./hand-over-dir.js";
+import { LABELS, type WorkerInfo, type WorkerRuntime, type WorkerSpec } from "./runtime.js";
+
+export const POOL_ROLE = "pool";
+/** A pooled container's assignment waits this long for it before Redis drops it. */
+const ASSIGNMENT_TTL_SECONDS = 300;
+
+export interface DockerWarmPoolOptions {
+  /** How many started, unassigned containers to keep waiting. */
+  size: number;
+  redis: Redis;
+  keys: RedisKeys;
+  /** Owner labels every pooled container carries (managed-by, scheduler id). */
+  labels: Record<string, string>;
+  /** The worker contract's env without SESSION_ID and WORKER_ID, which arrive with the assignment. */
+  env: Record<string, string>;
+  logger: Logger;
+}
+
+/** Where a pooled container finds its slot's dirs; the worker links its session's storage keys to them. */
+export function poolMounts(containerDataDir: string): { datasets: string; jobs: string } {
+  return {
+    datasets: path.posix.join(containerDataDir, "pool/datasets"),
+    jobs: path.posix.join(containerDataDir, "pool/jobs"),
+  };
+}
+
+const containerName = (slot: string) => `assay-pool-${slot}`;
+
+/**
+ * Keeps `size` worker containers started ahead of demand, so a session gets a warm one.
+ *
+ * A pooled container starts with POOL_SLOT instead of SESSION_ID/WORKER_ID and BLPOPs
+ * `keys.poolAssignment(slot)`; its data mounts are per-slot host dirs. Giving it a session: the slot
+ * dirs are renamed into the session's storage dirs (bind mounts follow the directory), the container
+ * is renamed to the worker id, the slot→session record is written, and the assignment is pushed.
+ * A pooled container serves one session and is never reused. Used as the scheduler's runtime:
+ * it wraps `DockerRuntime` and reports assigned pool containers with their session label.
+ */
+export class DockerWarmPool implements WorkerRuntime {
+  readonly kind = "docker" as const;
+  private readonly idle: string[] = [];
+  private filling: Promise<void> = Promise.resolve();
+  private adopted = false;
+  private closed = false;
+
+  constructor(
+    private readonly runtime: DockerRuntime,
+    private readonly options: DockerWarmPoolOptions,
+  ) {}
+
+  /** Starts containers until `size` wait idle (adopting idle ones this scheduler left before). */
+  fill(): Promise<void> {
+    this.filling = this.filling.catch(() => {}).then(() => this.topUp());
+    return this.filling;
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  async start(spec: WorkerSpec): Promise<WorkerInfo> {
+    const sessionId = SessionId.parse(spec.sessionId);
+    for (let slot = this.idle.shift(); slot !== undefined; slot = this.idle.shift()) {
+      if ((await this.runtime.inspect(containerName(slot)))?.state !== "running") {
+        await this.discard(slot);
+        continue;
+      }
+      this.fill().catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, "warm pool refill failed"),
+      );
+      return this.assign(slot, { ...spec, sessionId });
+    }
+    return this.runtime.start(spec); // pool empty: a cold start
+  }
+
+  async stop(workerId: string, graceMs: number): Promise<void> {
+    const slot = (await this.runtime.inspect(workerId))?.labels[LABELS.poolSlot];
+    await this.runtime.stop(workerId, graceMs);
+    if (slot) await this.options.redis.hdel(this.options.keys.poolSessions, slot);
+  }
+
+  async inspect(workerId: string): Promise<WorkerInfo | undefined> {
+    const info = await this.runtime.inspect(workerId);
+    const slot = info?.labels[LABELS.poolSlot];
+    if (!info || !slot) return info;
+    return this.withSession(info, await this.options.redis.hget(this.options.keys.poolSessions, slot));
+  }
+
+  /** Like the runtime's, with pooled containers' sessions; idle pooled ones only when role=pool is asked for. */
+  async list(labels: Record<string, string>): Promise<WorkerInfo[]> {
+    const { [LABELS.sessionId]: _session, ...containerLabels } = labels;
+    const [workers, sessions] = await Promise.all([
+      this.runtime.list(containerLabels),
+      this.options.redis.hgetall(this.options.keys.poolSessions),
+    ]);
+    return workers
+      .map((worker) => this.withSession(worker, sessions[worker.labels[LABELS.poolSlot] ?? ""]))
+      .filter((worker) => Object.entries(labels).every(([key, value]) => worker.labels[key] === value))
+      .filter((worker) => labels[LABELS.role] === POOL_ROLE || !this.isIdlePooled(worker));
+  }
+
+  /** Stops the idle pooled containers; assigned ones belong to their sessions. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.filling.catch(() => {});
+    await Promise.all(this.idle.splice(0).map((slot) => this.discard(slot)));
+    await this.runtime.close();
+  }
+
+  private async topUp(): Promise<void> {
+    if (!this.adopted) await this.adoptIdle();
+    const missing = this.closed ? 0 : this.options.size - this.idle.length;
+    await Promise.all(Array.from({ length: Math.max(0, missing) }, () => this.startSlot()));
+  }
+
+  /** After a restart: idle pooled containers of this scheduler are reused, dead ones removed. */
+  private async adoptIdle(): Promise<void> {
+    const pooled = await this.list({ ...this.options.labels, [LABELS.role]: POOL_ROLE });
+    for (const worker of pooled.filter((candidate) => this.isIdlePooled(candidate))) {
+      const slot = worker.labels[LABELS.poolSlot] as string;
+      if (worker.state === "running") this.idle.push(slot);
+      else await this.discard(slot);
+    }
+    this.adopted = true;
+  }
+
+  private async startSlot(): Promise<void> {
+    const slot = `p${randomBytes(6).toString("hex")}`;
+    const datasets = path.join(this.slotDir(slot), "datasets");
+    const jobs = path.join(this.slotDir(slot), "jobs");
+    await mkdir(datasets, { recursive: true });
+    await mkdir(jobs, { recursive: true });
+    await this.runtime.giveToWorkerUser(jobs);
+    const inside = poolMounts(this.runtime.containerDataDir);
+    try {
+      const container = await this.runtime.create(
+        containerName(slot),
+        { ...this.options.labels, [LABELS.role]: POOL_ROLE, [LABELS.poolSlot]: slot },
+        { ...this.options.env, POOL_SLOT: slot, DATA_DIR: this.runtime.containerDataDir },
+        [`${datasets}:${inside.datasets}:ro`, `${jobs}:${inside.jobs}:rw`],
+      );
+      await container.start();
+    } catch (error) {
+      await this.discard(slot);
+      throw error;
+    }
+    this.idle.push(slot);
+  }
+
+  private async assign(slot: string, spec: WorkerSpec): Promise<WorkerInfo> {
+    const { redis, keys } = this.options;
+    const assignment = PoolAssignment.parse({ sessionId: spec.sessionId, workerId: spec.workerId });
+    try {
+      for (const [kind, key] of [
+        ["datasets", storageKeys.datasetsDir(spec.sessionId)],
+        ["jobs", storageKeys.jobsDir(spec.sessionId)],
+      ] as const) {
+        await handOverDir(path.join(this.slotDir(slot), kind), path.join(this.runtime.dataDir, key));
+      }
+      await rm(this.slotDir(slot), { recursive: true, force: true });
+      await redis.hset(keys.poolSessions, slot, spec.sessionId);
+      await this.runtime.rename(containerName(slot), spec.workerId);
+      await redis
+        .multi()
+        .lpush(keys.poolAssignment(slot), JSON.stringify(assignment))
+        .expire(keys.poolAssignment(slot), ASSIGNMENT_TTL_SECONDS)
+        .exec();
+    } catch (error) {
+      await this.discard(slot);
+      await this.runtime.stop(spec.workerId, 0);
+      await redis.hdel(keys.poolSessions, slot);
+      throw error;
+    }
+    this.options.logger.info(
+      { sessionId: spec.sessionId, workerId: spec.workerId, slot },
+      "pooled worker assigned",
+    );
+    const info = await this.inspect(spec.workerId);
+    if (!info) throw new Error(`pooled worker ${spec.workerId} vanished on assignment`);
+    return info;
+  }
+
+  private async discard(slot: string): Promise<void> {
+    await this.runtime.stop(containerName(slot), 0);
+    await rm(this.slotDir(slot), { recursive: true, force: true });
+  }
+
+  private slotDir(slot: string): string {
+    return path.join(this.runtime.dataDir, "pool", slot);
+  }
+
+  private isIdlePooled(worker: WorkerInfo): boolean {
+    return worker.labels[LABELS.role] === POOL_ROLE && !worker.labels[LABELS.sessionId];
+  }
+
+  private withSession(info: WorkerInfo, sessionId: string | null | undefined): WorkerInfo {
+    if (!sessionId || info.labels[LABELS.sessionId]) return info;
+    return { ...info, labels: { ...info.labels, [LABELS.sessionId]: sessionId } };
+  }
+}
