@@ -73,7 +73,7 @@ CONF
 # --- Docker-compatible API socket ---
 if ! ping_socket; then
   rm -f "$SOCK"
-  nohup podman system service --time=0 "unix://$SOCK" >"$DIR/podman-service.log" 2>&1 &
+  nohup podman system service --time=0 "unix://$SOCK" >"$DIR/podman-service.log" 2>&1 9>&- &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 100); do ping_socket && break; sleep 0.1; done
   ping_socket || { echo "podman API did not answer on $SOCK; see $DIR/podman-service.log" >&2; exit 1; }

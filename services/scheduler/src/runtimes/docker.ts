@@ -60,6 +60,20 @@ export class DockerUnavailable extends AppError {
   }
 }
 
+/** Workers join a network that must exist: created `--internal`, with Redis on it. */
+export class WorkerNetworkMissing extends AppError {
+  constructor(
+    readonly network: string,
+    cause: unknown,
+  ) {
+    super(
+      "INTERNAL",
+      `worker network ${network} not found: create it (docker network create --internal ${network}) and attach Redis to it`,
+      { cause },
+    );
+  }
+}
+
 /** A worker id is used as the container name, so it must be a valid one. */
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const RUNNING_STATES = new Set(["created", "running", "paused", "restarting"]);
@@ -99,11 +113,13 @@ export class DockerRuntime implements WorkerRuntime {
     } catch (error) {
       throw new DockerUnavailable(options.dockerHost, error);
     }
+    const network = options.network ?? DOCKER_DEFAULTS.network;
+    try {
+      await docker.getNetwork(network).inspect();
+    } catch (error) {
+      throw new WorkerNetworkMissing(network, error);
+    }
     return new DockerRuntime(docker, options);
-  }
-
-  get image(): string {
-    return this.options.image;
   }
 
   /** The scheduler's DATA_DIR on the host, absolute. */
@@ -122,12 +138,19 @@ export class DockerRuntime implements WorkerRuntime {
     const labels = { ...spec.labels, [LABELS.managedBy]: MANAGED_BY, [LABELS.sessionId]: sessionId };
     const env = { ...spec.env, DATA_DIR: this.options.containerDataDir };
     const container = await this.create(spec.workerId, labels, env, binds);
-    await container.start();
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => {}); // the start error is the one to report
+      throw error;
+    }
     this.logger.info(
       { sessionId, workerId: spec.workerId, image: this.options.image },
       "worker container started",
     );
-    return (await this.inspect(spec.workerId)) ?? this.gone(spec.workerId);
+    const info = await this.inspect(spec.workerId);
+    if (!info) throw new Error(`worker container ${spec.workerId} vanished right after it started`);
+    return info;
   }
 
   /**
@@ -244,8 +267,4 @@ export class DockerRuntime implements WorkerRuntime {
 
   /** dockerode opens a connection per request and keeps none: nothing to release. Idempotent. */
   async close(): Promise<void> {}
-
-  private gone(workerId: string): never {
-    throw new Error(`worker container ${workerId} vanished right after it started`);
-  }
 }

@@ -4,7 +4,12 @@ import { redisKeys, WorkerHeartbeat } from "@assay/contracts";
 import { closeRedis, createLogger, createRedis, newSessionId } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DockerRuntime, type DockerRuntimeOptions, DockerUnavailable } from "../../src/runtimes/docker.js";
+import {
+  DockerRuntime,
+  type DockerRuntimeOptions,
+  DockerUnavailable,
+  WorkerNetworkMissing,
+} from "../../src/runtimes/docker.js";
 import { LABELS, MANAGED_BY, type WorkerInfo } from "../../src/runtimes/runtime.js";
 import { execIn, type PodmanFixture, startPodman, TEST_RUN_LABEL, WORKER_IMAGE } from "./podman-fixture.js";
 
@@ -237,5 +242,10 @@ describe("DockerRuntime", () => {
     await expect(DockerRuntime.connect(options)).rejects.toThrow(
       /unix:\/\/\/nonexistent\/docker.sock is unreachable/,
     );
+  });
+  it("fails clearly when the worker network does not exist", async () => {
+    const network = `assay-missing-${podman.runId}`;
+    await expect(runtimeWith({ network })).rejects.toThrow(WorkerNetworkMissing);
+    await expect(runtimeWith({ network })).rejects.toThrow(`docker network create --internal ${network}`);
   });
 });
