@@ -16,6 +16,8 @@ export interface ColumnBasics {
   missing: number;
   /** Distinct non-missing values. */
   distinct: number;
+  /** Numbers only: every finite value is a whole number (JSON numbers arrive as Float64). */
+  integral?: boolean;
   /** Strings only: length in characters. */
   lengths?: { min: number | null; mean: number | null; max: number | null; total: number };
   /** Strings only: share of non-missing values that cast to a number. */
@@ -53,47 +55,51 @@ export function parsedDateMs(
   return parsed.cast(pl.Datetime("ms")).cast(pl.Int64);
 }
 
-/** One batched query over all columns of a group: counts, distinct values, string lengths and parsing. */
+/**
+ * One batched query over a group of columns: counts, distinct values, string lengths and parsing.
+ * Statistics are multi-column expressions (one JS object per statistic, not per column).
+ */
 export function columnBasics(
   safe: pl.DataFrame,
   names: readonly string[],
   indexes: readonly number[],
 ): ColumnBasics[] {
-  const exprs: pl.Expr[] = [];
   const families = indexes.map((i) => {
     const dtype = safe.getColumn(alias(i)).dtype;
-    return { dtype, family: familyOf(dtype) };
+    return { i, dtype, family: familyOf(dtype) };
   });
-  indexes.forEach((i, k) => {
-    const c = pl.col(alias(i));
-    const family = families[k]?.family;
-    exprs.push(c.nullCount().alias(`${i}:missing`));
-    if (family === "other" || family === "null") return;
-    exprs.push(c.dropNulls().nUnique().alias(`${i}:distinct`));
-    if (family !== "string") return;
-    const text = c.cast(pl.Utf8);
+  const of = (...wanted: DtypeFamily[]) =>
+    families.filter((f) => wanted.includes(f.family)).map((f) => alias(f.i));
+  const all = families.map((f) => alias(f.i));
+  const simple = of("integer", "float", "boolean", "string", "date", "datetime");
+  const floats = of("float");
+  const strings = of("string");
+  const exprs: pl.Expr[] = [pl.cols(all).nullCount().suffix(":missing")];
+  if (simple.length > 0) exprs.push(pl.cols(simple).dropNulls().nUnique().suffix(":distinct"));
+  if (floats.length > 0) {
+    const x = pl.cols(floats).cast(pl.Float64);
+    const f = x.filter(x.isFinite());
+    exprs.push(f.sub(f.floor()).abs().max().suffix(":fraction"));
+  }
+  if (strings.length > 0) {
+    const text = pl.cols(strings).cast(pl.Utf8);
     const len = text.str.lengths().cast(pl.Float64); // sum over the raw UInt32 fails in nodejs-polars 0.26
-    exprs.push(
-      len.min().alias(`${i}:lenMin`),
-      len.mean().alias(`${i}:lenMean`),
-      len.max().alias(`${i}:lenMax`),
-      len.sum().alias(`${i}:lenTotal`),
-      text.dropNulls().cast(pl.Float64, false).isNotNull().sum().alias(`${i}:numeric`),
-    );
     const sample = text.dropNulls().head(DATE_FORMAT_SAMPLE_ROWS);
-    DATE_FORMATS.forEach((format, f) => {
-      exprs.push(parsedDateMs(sample, format).isNotNull().sum().alias(`${i}:date${f}`));
-    });
-    exprs.push(sample.count().alias(`${i}:sampleLen`));
-  });
+    exprs.push(
+      len.min().suffix(":lenMin"),
+      len.mean().suffix(":lenMean"),
+      len.max().suffix(":lenMax"),
+      len.sum().suffix(":lenTotal"),
+      text.dropNulls().cast(pl.Float64, false).isNotNull().sum().suffix(":numeric"),
+      sample.count().suffix(":sampleLen"),
+      ...DATE_FORMATS.map((format, f) => parsedDateMs(sample, format).isNotNull().sum().suffix(`:date${f}`)),
+    );
+  }
   const row = selectRow(safe, exprs);
   const rows = safe.height;
-  return indexes.map((i, k) => {
-    const { dtype, family } = families[k] ?? {
-      dtype: safe.getColumn(alias(i)).dtype,
-      family: "other" as const,
-    };
-    const missing = countOf(row[`${i}:missing`]);
+  return families.map(({ i, dtype, family }) => {
+    const key = (stat: string) => `${alias(i)}:${stat}`;
+    const missing = countOf(row[key("missing")]);
     const count = rows - missing;
     const basics: ColumnBasics = {
       index: i,
@@ -103,27 +109,29 @@ export function columnBasics(
       family,
       count,
       missing,
-      distinct: countOf(row[`${i}:distinct`]),
+      distinct: countOf(row[key("distinct")]),
     };
+    if (family === "integer") basics.integral = true;
+    if (family === "float") basics.integral = finiteOrNull(row[key("fraction")]) === 0;
     if (family !== "string") return basics;
     basics.lengths = {
-      min: finiteOrNull(row[`${i}:lenMin`]),
-      mean: finiteOrNull(row[`${i}:lenMean`]),
-      max: finiteOrNull(row[`${i}:lenMax`]),
-      total: countOf(row[`${i}:lenTotal`]),
+      min: finiteOrNull(row[key("lenMin")]),
+      mean: finiteOrNull(row[key("lenMean")]),
+      max: finiteOrNull(row[key("lenMax")]),
+      total: countOf(row[key("lenTotal")]),
     };
-    basics.numericShare = count > 0 ? countOf(row[`${i}:numeric`]) / count : 0;
-    basics.dateFormat = bestDateFormat(row, i);
+    basics.numericShare = count > 0 ? countOf(row[key("numeric")]) / count : 0;
+    basics.dateFormat = bestDateFormat(row, alias(i));
     return basics;
   });
 }
 
-function bestDateFormat(row: Record<string, unknown>, index: number): ColumnBasics["dateFormat"] {
-  const sampleLen = countOf(row[`${index}:sampleLen`]);
+function bestDateFormat(row: Record<string, unknown>, column: string): ColumnBasics["dateFormat"] {
+  const sampleLen = countOf(row[`${column}:sampleLen`]);
   if (sampleLen === 0) return null;
   let best: ColumnBasics["dateFormat"] = null;
   for (const [f, format] of DATE_FORMATS.entries()) {
-    const share = countOf(row[`${index}:date${f}`]) / sampleLen;
+    const share = countOf(row[`${column}:date${f}`]) / sampleLen;
     if (share > 0 && (!best || share > best.sampleShare)) best = { ...format, sampleShare: share };
   }
   return best;

@@ -36,13 +36,15 @@ export function inferKind(c: ColumnBasics): KindDecision {
     case "datetime":
       return { kind: "datetime", reason: `${c.dtype} dtype` };
     case "float":
-      return { kind: "numeric", reason: "floating-point numbers" };
-    case "integer":
-      if (isUnique) return { kind: "identifier", reason: "integer with 100% unique values → identifier" };
+    case "integer": {
+      if (!c.integral) return { kind: "numeric", reason: "floating-point numbers" };
+      const what = c.family === "integer" ? "integer" : "whole numbers";
+      if (isUnique) return { kind: "identifier", reason: `${what} with 100% unique values → identifier` };
       if (c.distinct <= INTEGER_CATEGORICAL_MAX_DISTINCT && share <= INTEGER_CATEGORICAL_MAX_UNIQUE_SHARE) {
-        return { kind: "categorical", reason: `integer with ${cardinality} → categorical` };
+        return { kind: "categorical", reason: `${what} with ${cardinality} → categorical` };
       }
-      return { kind: "numeric", reason: `integer with ${cardinality}` };
+      return { kind: "numeric", reason: `${what} with ${cardinality}` };
+    }
     default:
       return inferTextKind(c, share, isUnique, cardinality);
   }

@@ -17,13 +17,16 @@ export interface NumericStats {
 
 const QUANTILES = { p5: 0.05, q1: 0.25, median: 0.5, q3: 0.75, p95: 0.95 } as const;
 
-/** Moments, quantiles, counts and outlier counts of a group of numeric columns in one query. */
+/**
+ * Moments, quantiles, counts and outlier counts of a group of numeric columns in one query.
+ * Each statistic is one multi-column expression (polars expands it per column, suffixing the
+ * name): building a JS expression object per column and statistic costs more than the query.
+ */
 export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Map<number, NumericStats> {
-  const exprs = indexes.flatMap((i) => numericExprs(i));
-  const row = selectRow(safe, exprs);
+  const row = selectRow(safe, numericExprs(indexes.map(alias)));
   const stats = new Map<number, NumericStats>();
   for (const i of indexes) {
-    const get = (name: string) => finiteOrNull(row[`${i}:${name}`]);
+    const get = (name: string) => finiteOrNull(row[`${alias(i)}:${name}`]);
     const q1 = get("q1");
     const q3 = get("q3");
     const summary: NumericSummary = {
@@ -39,25 +42,26 @@ export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Ma
       iqr: q1 !== null && q3 !== null ? q3 - q1 : null,
       skewness: get("skew"),
       kurtosis: get("kurt"),
-      zeros: countOf(row[`${i}:zeros`]),
-      negatives: countOf(row[`${i}:negatives`]),
-      infinities: countOf(row[`${i}:inf`]),
+      zeros: countOf(row[`${alias(i)}:zeros`]),
+      negatives: countOf(row[`${alias(i)}:negatives`]),
+      infinities: countOf(row[`${alias(i)}:inf`]),
       histogram: null,
     };
     stats.set(i, {
       summary,
-      finite: countOf(row[`${i}:finite`]),
+      finite: countOf(row[`${alias(i)}:finite`]),
       mad: get("mad"),
-      outliersIqr: countOf(row[`${i}:outIqr`]),
-      outliersMad: countOf(row[`${i}:outMad`]),
+      outliersIqr: countOf(row[`${alias(i)}:outIqr`]),
+      outliersMad: countOf(row[`${alias(i)}:outMad`]),
     });
   }
   attachHistograms(safe, stats);
   return stats;
 }
 
-function numericExprs(i: number): pl.Expr[] {
-  const x = pl.col(alias(i)).cast(pl.Float64);
+function numericExprs(columns: string[]): pl.Expr[] {
+  if (columns.length === 0) return [];
+  const x = pl.cols(columns).cast(pl.Float64);
   const f = x.filter(x.isFinite());
   const q1 = f.quantile(QUANTILES.q1, "linear");
   const q3 = f.quantile(QUANTILES.q3, "linear");
@@ -65,72 +69,70 @@ function numericExprs(i: number): pl.Expr[] {
   const median = f.median();
   const mad = f.sub(median).abs().median();
   return [
-    f.count().alias(`${i}:finite`),
-    f.mean().alias(`${i}:mean`),
-    f.std().alias(`${i}:std`), // sample standard deviation (ddof 1)
-    f.min().alias(`${i}:min`),
-    f.max().alias(`${i}:max`),
-    ...Object.entries(QUANTILES).map(([name, q]) => f.quantile(q, "linear").alias(`${i}:${name}`)),
+    f.count().suffix(":finite"),
+    f.mean().suffix(":mean"),
+    f.std().suffix(":std"), // sample standard deviation (ddof 1)
+    f.min().suffix(":min"),
+    f.max().suffix(":max"),
+    ...Object.entries(QUANTILES).map(([name, q]) => f.quantile(q, "linear").suffix(`:${name}`)),
     // Bias-corrected sample skewness (G1) and EXCESS kurtosis (G2, Fisher, normal = 0), as pandas reports them.
-    f.skew(false).alias(`${i}:skew`),
-    f.kurtosis(true, false).alias(`${i}:kurt`),
-    x.eq(0).sum().alias(`${i}:zeros`),
-    f.lt(0).sum().alias(`${i}:negatives`),
-    x.isInfinite().sum().alias(`${i}:inf`),
-    mad.alias(`${i}:mad`),
+    f.skew(false).suffix(":skew"),
+    f.kurtosis(true, false).suffix(":kurt"),
+    x.eq(0).sum().suffix(":zeros"),
+    f.lt(0).sum().suffix(":negatives"),
+    x.isInfinite().sum().suffix(":inf"),
+    mad.suffix(":mad"),
     f
       .lt(q1.sub(iqr.mul(IQR_FENCE_K)))
       .or(f.gt(q3.add(iqr.mul(IQR_FENCE_K))))
       .sum()
-      .alias(`${i}:outIqr`),
+      .suffix(":outIqr"),
     // Modified z-score 0.6745·|x − median| / MAD > limit, written without division (MAD may be 0).
-    f.sub(median).abs().mul(0.6745).gt(mad.mul(MAD_Z_LIMIT)).sum().alias(`${i}:outMad`),
+    f.sub(median).abs().mul(0.6745).gt(mad.mul(MAD_Z_LIMIT)).sum().suffix(":outMad"),
   ];
 }
 
-/** Bin edges: Freedman–Diaconis when the IQR is positive, Sturges otherwise; at most MAX_HISTOGRAM_BINS. */
-export function histogramBins(min: number, max: number, iqr: number | null, n: number): number {
-  if (max <= min || n <= 1) return 1;
-  const sturges = Math.ceil(Math.log2(n)) + 1;
-  const fdWidth = iqr !== null && iqr > 0 ? (2 * iqr) / Math.cbrt(n) : 0;
-  const bins = fdWidth > 0 ? Math.ceil((max - min) / fdWidth) : sturges;
-  return Math.max(1, Math.min(MAX_HISTOGRAM_BINS, bins));
+/** Bin count: Freedman–Diaconis when the IQR is positive, Sturges otherwise; 1..MAX_HISTOGRAM_BINS. */
+function binCountExpr(f: pl.Expr): pl.Expr {
+  const n = f.count().cast(pl.Float64);
+  const range = f.max().sub(f.min());
+  const iqr = f.quantile(QUANTILES.q3, "linear").sub(f.quantile(QUANTILES.q1, "linear"));
+  const freedmanDiaconis = range.div(iqr.mul(2).div(n.pow(1 / 3))).ceil();
+  const sturges = n.log(2).ceil().add(1);
+  return pl
+    .when(range.gt(0))
+    .then(pl.when(iqr.gt(0)).then(freedmanDiaconis).otherwise(sturges))
+    .otherwise(pl.lit(1))
+    .clip(1, MAX_HISTOGRAM_BINS);
 }
 
-/** One more query for all histograms of the group: bin index value counts per column. */
+/**
+ * One more query for all histograms of the group, again one expression per statistic: the bin
+ * count, and the value counts of each value's bin index (the last bin includes the maximum, as numpy).
+ */
 function attachHistograms(safe: pl.DataFrame, stats: Map<number, NumericStats>): void {
-  const plans: { i: number; min: number; width: number; bins: number }[] = [];
-  for (const [i, s] of stats) {
-    const { min, max, iqr } = s.summary;
-    if (min === null || max === null || s.finite === 0) continue;
-    const bins = histogramBins(min, max, iqr, s.finite);
-    plans.push({ i, min, width: bins === 1 ? 1 : (max - min) / bins, bins });
-  }
-  const exprs = plans.map(({ i, min, width, bins }) => {
-    const x = pl.col(alias(i)).cast(pl.Float64);
-    const f = x.filter(x.isFinite());
-    return f
-      .sub(min)
-      .div(width)
-      .floor()
-      .clip(0, bins - 1)
-      .cast(pl.Int32)
-      .valueCounts()
-      .implode()
-      .alias(`${i}:hist`);
-  });
-  const row = selectRow(safe, exprs);
-  for (const { i, min, width, bins } of plans) {
-    const s = stats.get(i);
-    if (!s) continue;
-    const counts = new Array<number>(bins).fill(0);
-    for (const entry of (row[`${i}:hist`] ?? []) as Record<string, unknown>[]) {
-      const bin = countOf(entry[alias(i)]);
-      if (bin < bins) counts[bin] = countOf(entry.count);
+  const columns = [...stats].filter(([, s]) => s.finite > 0).map(([i]) => alias(i));
+  if (columns.length === 0) return;
+  const x = pl.cols(columns).cast(pl.Float64);
+  const f = x.filter(x.isFinite());
+  const bins = binCountExpr(f);
+  const min = f.min();
+  const range = f.max().sub(min);
+  const raw = pl.when(range.gt(0)).then(f.sub(min).div(range).mul(bins).floor()).otherwise(pl.lit(0));
+  const bin = pl.when(raw.gtEq(bins)).then(bins.sub(1)).otherwise(raw).cast(pl.Int32);
+  const row = selectRow(safe, [bins.suffix(":bins"), bin.valueCounts().implode().suffix(":hist")]);
+  for (const column of columns) {
+    const s = stats.get(Number(column.slice(1)));
+    const { min: lo, max: hi } = s?.summary ?? {};
+    if (!s || lo === null || lo === undefined || hi === null || hi === undefined) continue;
+    const k = countOf(row[`${column}:bins`]);
+    const counts = new Array<number>(k).fill(0);
+    for (const entry of (row[`${column}:hist`] ?? []) as Record<string, unknown>[]) {
+      const b = countOf(entry[column]);
+      if (b < k) counts[b] = countOf(entry.count);
     }
-    const max = s.summary.max ?? min;
-    const edges: Histogram["edges"] = Array.from({ length: bins + 1 }, (_, k) =>
-      k === bins ? max : min + k * width,
+    const edges: Histogram["edges"] = Array.from({ length: k + 1 }, (_, j) =>
+      j === k ? hi : lo + (j * (hi - lo)) / k,
     );
     s.summary.histogram = { edges, counts };
   }

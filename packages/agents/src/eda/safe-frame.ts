@@ -1,11 +1,11 @@
-import pl from "nodejs-polars";
+import type pl from "nodejs-polars";
 
 /**
  * The frame with columns renamed c0..cN. User column names may be regexes ("^a.*$"), wildcards
  * ("*") or look alike; expressions built on positional aliases can never be misread by polars.
  */
 export function positionalFrame(df: pl.DataFrame): pl.DataFrame {
-  return df.select(...df.columns.map((_, i) => pl.nth(i).alias(alias(i))));
+  return df.rename(Object.fromEntries(df.columns.map((name, i) => [name, alias(i)])));
 }
 
 export function alias(index: number): string {
