@@ -7,6 +7,7 @@ const packages = [
   "packages/auth",
   "packages/datasets",
   "packages/agents",
+  "packages/fake-llm",
   "packages/cli",
   "packages/client",
   "packages/dashboard",
