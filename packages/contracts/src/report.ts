@@ -185,8 +185,37 @@ export const Finding = z.object({
   text: z.string(),
   /** Ids of the computed results every number in `text` comes from. */
   resultIds: z.array(z.string()),
+  /** Who wrote `text`: a language model (numbers checked against the results) or the deterministic narrator. */
+  author: z.enum(["model", "deterministic"]).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/** The parts of a report a language model may write. */
+export const LlmPart = z.enum(["plan", "hypotheses", "summary", "answer"]);
+export type LlmPart = z.infer<typeof LlmPart>;
+
+/** One request to the model: what it was for, what it cost, how it ended. */
+export const LlmCall = z.object({
+  purpose: LlmPart,
+  tokensIn: z.number().int().nonnegative(),
+  tokensOut: z.number().int().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+  outcome: z.enum(["ok", "invalid", "rate_limited", "server_error", "timeout", "unreachable", "error"]),
+});
+export type LlmCall = z.infer<typeof LlmCall>;
+
+/** What a language model contributed to a report, and where the deterministic path took over. */
+export const LlmReport = z.object({
+  model: z.string(),
+  /** Parts the model wrote (after validation and the grounding check). */
+  parts: z.array(LlmPart),
+  calls: z.array(LlmCall),
+  /** Parts written deterministically although the model was asked, and why. */
+  fallbacks: z.array(z.object({ part: LlmPart, reason: z.string() })),
+  /** Model sentences removed because a number in them matches no computed result. */
+  groundingDrops: z.array(z.object({ part: LlmPart, sentence: z.string(), reason: z.string() })),
+});
+export type LlmReport = z.infer<typeof LlmReport>;
 
 export const ChartSpec = z.object({
   id: z.string(),
@@ -215,10 +244,16 @@ export const Report = z.object({
   query: z.string(),
   generatedAt: z.iso.datetime(),
   summary: z.array(Finding),
-  answer: z.object({ text: z.string(), tables: z.array(ResultTable) }),
+  answer: z.object({
+    text: z.string(),
+    tables: z.array(ResultTable),
+    author: z.enum(["model", "deterministic"]).optional(),
+  }),
   profile: Profile,
   hypotheses: z.array(HypothesisResult),
   charts: z.array(ChartSpec),
   methods: z.array(z.string()),
+  /** Present when a language model was asked for any part of the report. */
+  llm: LlmReport.optional(),
 });
 export type Report = z.infer<typeof Report>;
