@@ -42,6 +42,8 @@ function startService(
   return child;
 }
 
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+
 const stopChild = (child: ChildProcess, graceMs = 10_000) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -60,10 +62,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = options.env.DATA_DIR ?? ".data";
   const privateRedis: PrivateRedis | undefined = await ensureRedis(redisUrl, dataDir, say);
   const host = options.host ?? "127.0.0.1";
+  // One machine, loopback only: no keys unless asked for (AUTH_DISABLED=false). Any other host keeps
+  // auth on (the api refuses AUTH_DISABLED there anyway); create keys with `pnpm assay keys create`.
+  const authDisabled = options.env.AUTH_DISABLED ?? (isLoopback(host) ? "true" : "false");
+  if (authDisabled === "true") say(`API keys are off (AUTH_DISABLED=true, listening on ${host} only)`);
   const env = {
     REDIS_URL: redisUrl,
     DATA_DIR: dataDir,
     ...options.env,
+    AUTH_DISABLED: authDisabled,
     PORT: String(options.port),
     HOST: host,
   };
