@@ -4,6 +4,7 @@ export function chartId(kind: string, ...parts: (string | number)[]): string {
     .map((p) =>
       String(p)
         .normalize("NFKD")
+        .replace(/\p{M}/gu, "") // accents split off by NFKD
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-|-$/g, ""),

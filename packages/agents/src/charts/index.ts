@@ -1,5 +1,5 @@
 export { chartId } from "./chart-id.js";
 export { chooseCharts, MAX_COLUMN_CHARTS } from "./choose-charts.js";
 export { boxChart, lineChart, MAX_BOX_GROUPS, MAX_CHART_POINTS, scatterChart } from "./data-charts.js";
-export { renderSvg } from "./render-svg.js";
+export { ChartDataNotInline, renderSvg } from "./render-svg.js";
 export * from "./spec-builders.js";

@@ -1,15 +1,37 @@
+import { AppError } from "@assay/contracts";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-/** Refuses every load: charts carry their data inline, and rendering must never touch the network. */
+/** A chart spec that names data by URL: charts must carry their data inline. */
+export class ChartDataNotInline extends AppError {
+  constructor(readonly url: string) {
+    super("ANALYSIS_FAILED", `chart data must be inline, not loaded from ${url}`);
+  }
+}
+
+/** Refuses every load, as a second guard behind the spec check. */
 const offlineLoader = {
   ...vega.loader(),
   load: () => Promise.reject(new Error("charts render from inline data only")),
   sanitize: () => Promise.reject(new Error("charts render from inline data only")),
 } as unknown as vega.Loader;
 
+function assertInlineData(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) assertInlineData(item);
+  } else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "data" && value && typeof value === "object" && "url" in value) {
+        throw new ChartDataNotInline(String((value as { url: unknown }).url));
+      }
+      assertInlineData(value);
+    }
+  }
+}
+
 /** Renders a vega-lite spec to an SVG string, without canvas or network. */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  assertInlineData(spec);
   const view = new vega.View(vega.parse(compile(spec as unknown as TopLevelSpec).spec), {
     renderer: "none",
     loader: offlineLoader,

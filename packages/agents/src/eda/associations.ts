@@ -1,6 +1,6 @@
 import type { Association } from "@assay/contracts";
 import pl from "nodejs-polars";
-import { countOf, finiteOrNull } from "./finite.js";
+import { finiteOrNull } from "./finite.js";
 import { alias, selectRow } from "./safe-frame.js";
 
 export interface AssociationColumn {

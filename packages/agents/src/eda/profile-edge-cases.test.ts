@@ -8,7 +8,7 @@ function expectFiniteEverywhere(value: unknown, path = "profile"): void {
   if (typeof value === "number") {
     expect(Number.isFinite(value), `${path} = ${value}`).toBe(true);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => expectFiniteEverywhere(v, `${path}[${i}]`));
+    for (const [i, v] of value.entries()) expectFiniteEverywhere(v, `${path}[${i}]`);
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) expectFiniteEverywhere(v, `${path}.${k}`);
   }
