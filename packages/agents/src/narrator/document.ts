@@ -47,7 +47,7 @@ export function buildDocument(report: Report): Section[] {
           {
             kind: "table",
             columns: t.columns,
-            rows: t.rows.map((r) => r.map((v) => (v === null ? "" : String(v)))),
+            rows: t.rows.map((r) => r.map(cellText)),
           },
         ]),
       ],
@@ -213,6 +213,11 @@ function hypothesisBlocks(report: Report): Block[] {
       : []),
     ...(h.caveats.length > 0 ? [{ kind: "list" as const, items: h.caveats }] : []),
   ]);
+}
+
+function cellText(value: string | number | boolean | null): string {
+  if (value === null) return "";
+  return typeof value === "number" ? fmt(value) : String(value);
 }
 
 function bytes(n: number): string {

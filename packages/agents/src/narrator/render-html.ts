@@ -22,7 +22,8 @@ h3 { font-size: 1.05rem; margin: 1.2rem 0 0.4rem; overflow-wrap: anywhere; }
 nav a { margin-right: 0.8rem; color: var(--accent); }
 .table-wrap { overflow-x: auto; margin: 0.5rem 0; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: 0.9rem; min-width: 100%; }
-th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+td { max-width: 28rem; }
 th { background: #f3f5f9; }
 figure { margin: 1rem 0; }
 figure img { max-width: 100%; height: auto; }
