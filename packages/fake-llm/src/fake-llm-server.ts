@@ -121,7 +121,7 @@ export class FakeLlmServer extends EventEmitter {
         return;
       case "slow":
         await waitOrClose(res, reply.delayMs);
-        if (!res.destroyed) await this.answer(reply.then, request, res);
+        if (!res.destroyed) await this.answer(reply.reply, request, res);
         return;
       case "message":
         if (request.body?.stream === true) await this.stream(reply, request, res);

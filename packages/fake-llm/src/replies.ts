@@ -12,8 +12,8 @@ export type FakeReply =
     }
   /** An HTTP error such as 429 with Retry-After, or 500. */
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: object }
-  /** Waits `delayMs` (or until the client goes away), then answers with `then`. */
-  | { kind: "slow"; delayMs: number; then: FakeReply }
+  /** Waits `delayMs` (or until the client goes away), then answers with `reply`. */
+  | { kind: "slow"; delayMs: number; reply: FakeReply }
   /** Never answers: the request stays open until the client closes it. */
   | { kind: "hang" }
   /** 200 with a body that is not a chat completion (e.g. broken JSON). */
