@@ -21,7 +21,16 @@ export class JobDidNotSucceed extends Error {
   override name = "JobDidNotSucceed";
 }
 
-export function exitCodeOf(error: unknown): ExitCode {
+/** A sub-tool already reported its failure and chose the exit code. */
+export class ExitWith extends Error {
+  override name = "ExitWith";
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof ExitWith) return error.code;
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof UsageError) return ExitCode.usage;
   if (error instanceof JobDidNotSucceed) return ExitCode.jobFailed;
@@ -32,6 +41,6 @@ export function exitCodeOf(error: unknown): ExitCode {
 
 /** The line printed for an error, or nothing when commander already printed it. */
 export function errorLine(error: unknown): string | undefined {
-  if (error instanceof CommanderError) return undefined;
+  if (error instanceof CommanderError || error instanceof ExitWith) return undefined;
   return `error: ${explainError(error)}`;
 }
