@@ -2,7 +2,7 @@ import { LlmReport } from "@assay/contracts";
 import { message, status } from "@assay/fake-llm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testHypotheses } from "../src/hypotheses/test-hypotheses.js";
-import { createLlmAgents } from "../src/llm/index.js";
+import { createLlmAgents, llmMethods } from "../src/llm/index.js";
 import { answerFromProfile } from "../src/narrator/answer.js";
 import { profileFindings } from "../src/narrator/findings.js";
 import {
@@ -276,5 +276,23 @@ describe("LLM agents against an OpenAI-compatible server (real HTTP, unmodified 
     expect(fake.completions[0]?.rawBody).toContain(INJECTION);
     const output = JSON.stringify({ report: agents.report(), logs });
     expect(output).not.toContain(SECRET_KEY);
+  });
+});
+
+describe("llmMethods", () => {
+  it("says in words what the model wrote and where it was overruled", () => {
+    expect(
+      llmMethods({
+        model: "m",
+        parts: ["summary"],
+        calls: [{ purpose: "summary", tokensIn: 10, tokensOut: 5, latencyMs: 3, outcome: "ok" }],
+        fallbacks: [{ part: "plan", reason: "the model endpoint failed (HTTP 500)" }],
+        groundingDrops: [{ part: "summary", sentence: "x", reason: "y" }],
+      }),
+    ).toEqual([
+      "A language model (m) wrote the summary in 1 request (15 tokens). It proposed what to test and put results into words; every statistic was computed by the statistics engine, and every number in its text was checked against the computed results.",
+      "The analysis plan was written deterministically: the model endpoint failed (HTTP 500).",
+      "1 model-written sentence(s) were removed because a number in them matches no computed result.",
+    ]);
   });
 });

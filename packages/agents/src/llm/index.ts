@@ -1,5 +1,6 @@
 export { LLM_ENV_NAMES, LlmConfig, LlmConfigError, LlmEnv, parseLlmConfig } from "./config.js";
 export { createLlmAgents, LlmAgents } from "./llm-agents.js";
 export type { LlmHooks, LlmLogLevel } from "./llm-client.js";
+export { llmMethods } from "./llm-methods.js";
 export type { Narration } from "./llm-narrator.js";
 export type { NarrationResults } from "./results-brief.js";
