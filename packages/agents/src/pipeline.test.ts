@@ -55,6 +55,7 @@ describe("runPipeline on the penguins dataset", () => {
       OVERVIEW_RESULT_ID,
       ...report.profile.associations.map((a) => a.id),
       ...report.profile.alerts.map((a) => a.id),
+      ...report.hypotheses.flatMap((h) => h.tests.map((t) => t.id)),
     ]);
     for (const finding of report.summary) {
       expect(finding.resultIds.length).toBeGreaterThan(0);
@@ -68,6 +69,9 @@ describe("runPipeline on the penguins dataset", () => {
     for (const chart of out.charts) {
       expect(chart.name).toMatch(/^chart-[a-z0-9-]+\.svg$/);
       expect(chart.svg.startsWith("<svg")).toBe(true);
+      expect(chart.png?.name).toBe(chart.name.replace(/\.svg$/, ".png"));
+      // PNG signature: the bytes are a real image, not an error page.
+      expect([...(chart.png?.bytes.subarray(0, 4) ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     }
     for (const section of [
       "Summary",
@@ -80,7 +84,7 @@ describe("runPipeline on the penguins dataset", () => {
     ]) {
       expect(out.markdown).toContain(`## ${section}`);
     }
-    expect(out.markdown).toContain("(chart-heatmap-pearson.svg)");
+    expect(out.markdown).toContain("(chart-heatmap-pearson.png)");
     expect(out.html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(out.html).not.toMatch(/<script|<link/i);
     expect(out.html).toContain("@media print");

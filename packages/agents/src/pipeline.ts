@@ -4,18 +4,24 @@ import {
   type HypothesisResult,
   type HypothesisSpec,
   type JobStage,
-  type Profile,
   Report,
 } from "@assay/contracts";
 import type pl from "nodejs-polars";
 import { chooseCharts } from "./charts/choose-charts.js";
+import { svgToPng } from "./charts/render-png.js";
 import { renderSvg } from "./charts/render-svg.js";
+import { withParsedDates } from "./eda/parse-dates.js";
 import { profile } from "./eda/profile.js";
-import { answerFromProfile } from "./narrator/answer.js";
-import { profileFindings } from "./narrator/findings.js";
-import { profileMethods } from "./narrator/methods.js";
+import { testHypotheses } from "./hypotheses/test-hypotheses.js";
+import { analysisMethods, profileMethods } from "./narrator/methods.js";
 import { renderHtml } from "./narrator/render-html.js";
 import { chartFileName, renderMarkdown } from "./narrator/render-markdown.js";
+import { runOperations } from "./planner/run-operations.js";
+import type { AnalysisSteps } from "./steps/analysis-steps.js";
+import { deterministicSteps } from "./steps/deterministic-steps.js";
+
+/** Hypotheses planned at most when the request sets no `maxHypotheses`. */
+export const DEFAULT_MAX_HYPOTHESES = 8;
 
 export interface PipelineInput {
   df: pl.DataFrame;
@@ -36,11 +42,20 @@ export interface PipelineHooks {
   signal: AbortSignal;
 }
 
+/** A chart's files: the SVG (embedded in report.html) and its PNG (linked from report.md). */
+export interface ChartFiles {
+  /** `chart-<id>.svg` */
+  name: string;
+  svg: string;
+  /** `chart-<id>.png`; absent when the SVG could not be rasterised (report.md then links the SVG). */
+  png?: { name: string; bytes: Uint8Array };
+}
+
 export interface PipelineOutput {
   report: Report;
   markdown: string;
   html: string;
-  charts: { name: string; svg: string }[];
+  charts: ChartFiles[];
 }
 
 /** Lets the worker's event loop run (heartbeats, cancel polling) between synchronous polars steps. */
@@ -51,23 +66,63 @@ async function checkpoint(hooks: PipelineHooks): Promise<void> {
   hooks.signal.throwIfAborted();
 }
 
-/** profiling → planning → testing → charting → writing; aborts between steps when the signal fires. */
-export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): Promise<PipelineOutput> {
+/**
+ * profiling → planning → testing → charting → writing; aborts between steps when the signal fires.
+ * Planning and narration are `steps` (deterministic unless a caller passes others, e.g. a model's).
+ */
+export async function runPipeline(
+  input: PipelineInput,
+  hooks: PipelineHooks,
+  steps: AnalysisSteps = deterministicSteps,
+): Promise<PipelineOutput> {
   await checkpoint(hooks);
   hooks.onProgress("profiling", 0, `${input.df.height} rows × ${input.df.width} columns`);
   const dataProfile = profile(input.df, {}, hooks);
   hooks.onLog("info", `profiled ${dataProfile.columns} columns, ${dataProfile.alerts.length} alerts`);
+  const df = withParsedDates(input.df, dataProfile);
   await checkpoint(hooks);
 
-  const hypotheses = await planAndTestHypotheses(input, dataProfile, hooks);
+  hooks.onProgress("planning", 0);
+  const plan = await steps.plan({
+    query: input.query,
+    profile: dataProfile,
+    requested: input.hypotheses ?? [],
+    maxHypotheses: input.options.maxHypotheses ?? DEFAULT_MAX_HYPOTHESES,
+    signal: hooks.signal,
+  });
+  const operations = runOperations(df, plan.operations);
+  const planNotes = operations.failure ? [...plan.notes, operations.failure] : plan.notes;
+  if (operations.failure) hooks.onLog("warn", operations.failure);
+  hooks.onProgress(
+    "planning",
+    100,
+    `${plan.hypotheses.length} hypotheses, ${operations.tables.length} result tables`,
+  );
+  await checkpoint(hooks);
+
+  hooks.onProgress("testing", 0, `${plan.hypotheses.length} hypotheses`);
+  const hypotheses: HypothesisResult[] = testHypotheses(df, plan.hypotheses, {
+    alpha: input.options.alpha,
+    signal: hooks.signal,
+    onProgress: (pct, detail) => hooks.onProgress("testing", pct, detail),
+  });
+  hooks.onProgress("testing", 100);
   await checkpoint(hooks);
 
   hooks.onProgress("charting", 0);
-  const charts = chooseCharts(input.df, dataProfile);
-  const rendered = await renderCharts(charts, hooks);
+  const rendered = await renderCharts(chooseCharts(df, dataProfile, hypotheses), hooks);
   await checkpoint(hooks);
 
   hooks.onProgress("writing", 0);
+  const narration = await steps.narrate({
+    query: input.query,
+    profile: dataProfile,
+    hypotheses,
+    tables: operations.tables,
+    planNotes,
+    alpha: input.options.alpha,
+    signal: hooks.signal,
+  });
   const report = Report.parse({
     version: 1,
     jobId: input.jobId,
@@ -76,62 +131,52 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     datasetName: input.datasetName,
     query: input.query,
     generatedAt: new Date().toISOString(),
-    summary: profileFindings(dataProfile),
-    answer: answerFromProfile(input.query, dataProfile, hypotheses),
+    summary: narration.summary,
+    answer: narration.answer,
     profile: dataProfile,
     hypotheses,
     charts: rendered.map((r) => r.chart),
-    methods: profileMethods(dataProfile),
+    methods: [...profileMethods(dataProfile), ...analysisMethods(planNotes, hypotheses, input.options.alpha)],
   });
-  const svgs = Object.fromEntries(rendered.map((r) => [r.chart.id, r.svg]));
-  const files = Object.fromEntries(rendered.map((r) => [r.chart.id, chartFileName(r.chart.id)]));
+  const svgs = Object.fromEntries(rendered.map((r) => [r.chart.id, r.files.svg]));
+  const linked = Object.fromEntries(rendered.map((r) => [r.chart.id, r.files.png?.name ?? r.files.name]));
   const output: PipelineOutput = {
     report,
-    markdown: renderMarkdown(report, files),
+    markdown: renderMarkdown(report, linked),
     html: renderHtml(report, svgs),
-    charts: rendered.map((r) => ({ name: chartFileName(r.chart.id), svg: r.svg })),
+    charts: rendered.map((r) => r.files),
   };
   hooks.onProgress("writing", 100);
   return output;
-}
-
-/**
- * THE SEAM for the planner and the statistics engine (src/planner, src/hypotheses): plan from the
- * request's hypotheses and the profile, then test. Until they are wired, no hypotheses are tested.
- */
-async function planAndTestHypotheses(
-  input: PipelineInput,
-  _profile: Profile,
-  hooks: PipelineHooks,
-): Promise<HypothesisResult[]> {
-  hooks.onProgress("planning", 0);
-  if (input.hypotheses && input.hypotheses.length > 0) {
-    hooks.onLog(
-      "warn",
-      `${input.hypotheses.length} requested hypotheses not tested: the statistics engine is not wired yet`,
-    );
-  }
-  hooks.onProgress("planning", 100);
-  await checkpoint(hooks);
-  hooks.onProgress("testing", 0);
-  hooks.onProgress("testing", 100);
-  return [];
 }
 
 /** Renders each chart; one that fails to render is dropped with a warning instead of failing the job. */
 async function renderCharts(
   charts: ChartSpec[],
   hooks: PipelineHooks,
-): Promise<{ chart: ChartSpec; svg: string }[]> {
-  const rendered: { chart: ChartSpec; svg: string }[] = [];
+): Promise<{ chart: ChartSpec; files: ChartFiles }[]> {
+  const rendered: { chart: ChartSpec; files: ChartFiles }[] = [];
   for (const [k, chart] of charts.entries()) {
     hooks.signal.throwIfAborted();
     try {
-      rendered.push({ chart, svg: await renderSvg(chart.spec) });
+      const svg = await renderSvg(chart.spec);
+      rendered.push({
+        chart,
+        files: { name: chartFileName(chart.id), svg, ...rasterised(chart.id, svg, hooks) },
+      });
     } catch (error) {
       hooks.onLog("warn", `chart ${chart.id} not rendered: ${(error as Error).message}`);
     }
     hooks.onProgress("charting", Math.round(((k + 1) / charts.length) * 100), chart.title);
   }
   return rendered;
+}
+
+function rasterised(id: string, svg: string, hooks: PipelineHooks): Pick<ChartFiles, "png"> {
+  try {
+    return { png: { name: chartFileName(id, "png"), bytes: svgToPng(svg) } };
+  } catch (error) {
+    hooks.onLog("warn", `chart ${id} has no PNG: ${(error as Error).message}`);
+    return {};
+  }
 }

@@ -1,7 +1,8 @@
-import type { Association, ChartSpec, Profile } from "@assay/contracts";
+import type { Association, ChartSpec, HypothesisResult, Profile } from "@assay/contracts";
 import type pl from "nodejs-polars";
 import { chartId } from "./chart-id.js";
 import { scatterChart } from "./data-charts.js";
+import { hypothesisCharts } from "./hypothesis-charts.js";
 import { type HeatmapCell, heatmapSpec, histogramSpec, topValuesSpec } from "./spec-builders.js";
 
 /** Per-column charts drawn at most of each kind, so a wide table still gives a readable report. */
@@ -9,9 +10,14 @@ export const MAX_COLUMN_CHARTS = 12;
 
 /**
  * Charts the profile calls for: a histogram per numeric column, top values per categorical column,
- * a Pearson heatmap when there are numeric pairs, and a scatter of the strongest pair.
+ * a Pearson heatmap when there are numeric pairs, a scatter of the strongest pair, and one chart per
+ * tested hypothesis (drawn once when the profile already has it).
  */
-export function chooseCharts(df: pl.DataFrame, profile: Profile): ChartSpec[] {
+export function chooseCharts(
+  df: pl.DataFrame,
+  profile: Profile,
+  hypotheses: readonly HypothesisResult[] = [],
+): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const numeric = profile.columnProfiles.filter((c) => c.kind === "numeric" && c.numeric?.histogram);
   numeric.slice(0, MAX_COLUMN_CHARTS).forEach((c) => {
@@ -41,6 +47,8 @@ export function chooseCharts(df: pl.DataFrame, profile: Profile): ChartSpec[] {
   if (pearson.length > 0) charts.push(pearsonHeatmap(pearson));
   const strongest = [...pearson].sort((a, b) => Math.abs(b.value) - Math.abs(a.value))[0];
   if (strongest) charts.push(scatterChart(df, strongest.x, strongest.y));
+  const drawn = new Set(charts.map((c) => c.id));
+  charts.push(...hypothesisCharts(df, hypotheses, profile).filter((c) => !drawn.has(c.id)));
   return uniqueIds(charts);
 }
 

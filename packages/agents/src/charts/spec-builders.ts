@@ -152,3 +152,22 @@ export function lineSpec(
     },
   };
 }
+
+/** Counts of each pair of categories as grouped bars: x the first column, colour the second. */
+export function crosstabSpec(
+  title: string,
+  x: string,
+  y: string,
+  counts: readonly { x: string; y: string; count: number }[],
+): Spec {
+  return {
+    ...base(title, [...counts]),
+    mark: { type: "bar", tooltip: true },
+    encoding: {
+      x: { field: "x", type: "nominal", title: x },
+      xOffset: { field: "y", type: "nominal" },
+      y: { field: "count", type: "quantitative", title: "rows" },
+      color: { field: "y", type: "nominal", title: y },
+    },
+  };
+}

@@ -21,18 +21,22 @@ export function columnsInQuery(query: string, columns: readonly string[]): strin
     );
 }
 
-/** As much of an answer as the profile (and any tested hypotheses) allow, in plain words. */
+/**
+ * As much of an answer as the computed results allow, in plain words: the columns asked about, the
+ * plan's result tables (cited by id, e.g. "table t1"), then each hypothesis's conclusion (cited by id).
+ */
 export function answerFromProfile(
   query: string,
   profile: Profile,
   hypotheses: readonly HypothesisResult[],
+  operationTables: readonly ResultTable[] = [],
 ): Report["answer"] {
   const mentioned = columnsInQuery(
     query,
     profile.columnProfiles.map((c) => c.name),
   );
   const parts: string[] = [];
-  const tables: ResultTable[] = [];
+  const tables: ResultTable[] = [...operationTables];
   if (mentioned.length === 0) {
     parts.push("The question names no column of the data, so this answer rests on the profile as a whole.");
   } else {
@@ -65,13 +69,44 @@ export function answerFromProfile(
       });
     }
   }
+  parts.push(...operationTables.map(describeTable));
   const tested = hypotheses.filter((h) => h.status === "tested");
-  if (tested.length > 0) {
-    parts.push(...tested.map((h) => h.conclusion));
-  } else {
+  for (const h of hypotheses) {
+    parts.push(
+      h.status === "tested"
+        ? `${h.id} (${h.statement}; results ${h.tests.map((t) => t.id).join(", ")}): ${h.conclusion}`
+        : `${h.id} (${h.statement}) could not be tested: ${h.skippedReason ?? "no reason given"}.`,
+    );
+  }
+  if (tested.length === 0) {
     parts.push(
       "No hypothesis was tested formally, so these are descriptive associations, not evidence of effects.",
     );
   }
   return { text: parts.join(" "), tables };
+}
+
+/** Tables with more rows are described by their extremes only. */
+const LISTED_ROWS = 8;
+
+/**
+ * A result table in a sentence: its size, and for a table of groups with numeric measures, each
+ * group's value of the first measure (or the highest and lowest when there are many groups).
+ */
+export function describeTable(table: ResultTable): string {
+  const head = `Table ${table.id} (${table.title}) has ${fmt(table.rows.length)} row${table.rows.length === 1 ? "" : "s"}`;
+  const measure = table.columns.findIndex(
+    (_, k) => k > 0 && table.rows.some((r) => typeof r[k] === "number"),
+  );
+  if (measure < 0 || table.rows.length === 0) return `${head}.`;
+  const label = (row: ResultTable["rows"][number]) => String(row[0] ?? "(missing)");
+  const valued = table.rows.filter((r) => typeof r[measure] === "number");
+  const name = table.columns[measure] ?? "value";
+  if (valued.length <= LISTED_ROWS) {
+    return `${head}: ${name} is ${valued.map((r) => `${fmt(r[measure] as number)} for ${label(r)}`).join(", ")}.`;
+  }
+  const sorted = [...valued].sort((a, b) => (b[measure] as number) - (a[measure] as number));
+  const [top, bottom] = [sorted[0], sorted.at(-1)];
+  if (!top || !bottom) return `${head}.`;
+  return `${head}: ${name} is highest for ${label(top)} (${fmt(top[measure] as number)}) and lowest for ${label(bottom)} (${fmt(bottom[measure] as number)}).`;
 }

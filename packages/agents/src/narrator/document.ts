@@ -1,5 +1,6 @@
-import type { ColumnProfile, Report } from "@assay/contracts";
+import type { ColumnProfile, Report, TestResult } from "@assay/contracts";
 import { chartId } from "../charts/chart-id.js";
+import { columnKinds, hypothesisChartId } from "../charts/hypothesis-charts.js";
 import { fmt, pct } from "../eda/finite.js";
 
 /** The report as plain-text blocks; the Markdown and HTML renderers escape and lay them out. */
@@ -26,6 +27,8 @@ export function buildDocument(report: Report): Section[] {
     return [{ kind: "chart", chartId: chart.id, title: chart.title }];
   };
   const p = report.profile;
+  // Hypotheses claim their charts first, so a scatter a hypothesis drew sits under that hypothesis.
+  const hypotheses = hypothesisBlocks(report, chartBlock);
   const sections: Section[] = [
     {
       id: "summary",
@@ -38,7 +41,7 @@ export function buildDocument(report: Report): Section[] {
     },
     {
       id: "answer",
-      title: "Answer",
+      title: "Answer to the question",
       blocks: [
         { kind: "paragraph", text: `Question: ${report.query}` },
         { kind: "paragraph", text: report.answer.text },
@@ -129,7 +132,7 @@ export function buildDocument(report: Report): Section[] {
         ]),
       ],
     },
-    { id: "hypotheses", title: "Hypotheses", blocks: hypothesisBlocks(report) },
+    { id: "hypotheses", title: "Hypotheses", blocks: hypotheses },
     { id: "methods", title: "Methods", blocks: [{ kind: "list", items: report.methods }] },
   ];
   const rest = report.charts.filter((c) => !placed.has(c.id)).flatMap((c) => chartBlock(c.id));
@@ -188,31 +191,64 @@ function columnBlocks(c: ColumnProfile): Block[] {
   return [{ kind: "table", columns: ["statistic", "value"], rows: facts }];
 }
 
-function hypothesisBlocks(report: Report): Block[] {
+function hypothesisBlocks(report: Report, chartBlock: (id: string) => Block[]): Block[] {
   if (report.hypotheses.length === 0) return [{ kind: "paragraph", text: "No hypotheses were tested." }];
-  return report.hypotheses.flatMap((h): Block[] => [
-    { kind: "subheading", text: `${h.id}: ${h.statement}` },
-    { kind: "paragraph", text: h.status === "skipped" ? `Skipped: ${h.skippedReason ?? ""}` : h.conclusion },
-    ...(h.tests.length > 0
-      ? [
-          {
-            kind: "table" as const,
-            columns: ["result", "test", "role", "statistic", "p", "p adjusted", "effect size", "n"],
-            rows: h.tests.map((t) => [
-              t.id,
-              t.name,
-              t.role,
-              fmt(t.statistic),
-              fmt(t.pValue, 4),
-              t.pAdjusted === undefined ? "" : fmt(t.pAdjusted, 4),
-              t.effectSize ? `${t.effectSize.name} ${fmt(t.effectSize.value)}` : "",
-              fmt(t.n),
-            ]),
-          },
-        ]
-      : []),
-    ...(h.caveats.length > 0 ? [{ kind: "list" as const, items: h.caveats }] : []),
-  ]);
+  const kinds = columnKinds(report.profile);
+  return report.hypotheses.flatMap((h): Block[] => {
+    const chart = h.status === "tested" ? hypothesisChartId(h.spec, kinds) : null;
+    return [
+      { kind: "subheading", text: `${h.id}: ${h.statement}` },
+      {
+        kind: "paragraph",
+        text: `Source: ${h.source}${h.rationale ? ` (${h.rationale})` : ""}.`,
+      },
+      {
+        kind: "paragraph",
+        text: h.status === "skipped" ? `Skipped: ${h.skippedReason ?? ""}` : h.conclusion,
+      },
+      ...(h.tests.length > 0 ? [testTable(h.tests)] : []),
+      ...(h.caveats.length > 0
+        ? [{ kind: "list" as const, items: h.caveats.map((c) => `Caveat: ${c}`) }]
+        : []),
+      ...(chart ? chartBlock(chart) : []),
+    ];
+  });
+}
+
+/** Primary and alternative tests first, assumption checks after them. */
+function testTable(tests: readonly TestResult[]): Block {
+  const order = { primary: 0, alternative: 1, assumption: 2 } as const;
+  return {
+    kind: "table",
+    columns: [
+      "result",
+      "test",
+      "role",
+      "statistic",
+      "df",
+      "p",
+      "p adjusted",
+      "effect size (95% CI)",
+      "n",
+      "note",
+    ],
+    rows: [...tests]
+      .sort((a, b) => order[a.role] - order[b.role])
+      .map((t) => [
+        t.id,
+        t.name,
+        t.role === "assumption" ? "assumption check" : t.role,
+        fmt(t.statistic),
+        t.df === undefined ? "" : Array.isArray(t.df) ? t.df.map((d) => fmt(d, 2)).join(", ") : fmt(t.df, 2),
+        fmt(t.pValue, 4),
+        t.pAdjusted === undefined ? "" : fmt(t.pAdjusted, 4),
+        t.effectSize
+          ? `${t.effectSize.name} ${fmt(t.effectSize.value)}${t.effectSize.ci95 ? ` (${fmt(t.effectSize.ci95[0])} to ${fmt(t.effectSize.ci95[1])})` : ""}`
+          : "",
+        fmt(t.n),
+        t.note ?? "",
+      ]),
+  };
 }
 
 function cellText(value: string | number | boolean | null): string {

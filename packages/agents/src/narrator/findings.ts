@@ -1,10 +1,11 @@
-import type { Alert, AlertKind, Association, Finding, Profile } from "@assay/contracts";
+import type { Alert, AlertKind, Association, Finding, HypothesisResult, Profile } from "@assay/contracts";
 import { fmt, pct } from "../eda/finite.js";
+import { hypothesisFinding, MAX_HYPOTHESIS_FINDINGS, rankHypotheses } from "./hypothesis-findings.js";
 
 /** The id findings cite for numbers of the profile's overview (rows, columns, missing cells...). */
 export const OVERVIEW_RESULT_ID = "profile:overview";
 
-const MAX_FINDINGS = 6;
+export const MAX_FINDINGS = 6;
 const MAX_ASSOCIATION_FINDINGS = 2;
 /** Associations weaker than this are not worth a summary line. */
 const NOTABLE_ASSOCIATION = 0.3;
@@ -105,4 +106,22 @@ function rankedAlerts(alerts: readonly Alert[]): Alert[] {
   };
   // high_correlation alerts repeat what association findings already say.
   return alerts.filter((a) => a.kind !== "high_correlation").sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The report's summary: the strongest hypothesis results (small adjusted p, large effect) first, then
+ * the profile's associations and alerts, then its overview; 3–6 findings, each citing its results.
+ */
+export function rankedFindings(
+  profile: Profile,
+  hypotheses: readonly HypothesisResult[],
+  alpha: number,
+): Finding[] {
+  const tested = rankHypotheses(hypotheses, alpha)
+    .slice(0, MAX_HYPOTHESIS_FINDINGS)
+    .flatMap((h) => hypothesisFinding(h, alpha) ?? []);
+  const [overview, ...fromProfile] = profileFindings(profile);
+  const chosen = [...tested, ...fromProfile].slice(0, MAX_FINDINGS - 1);
+  if (overview) chosen.push(overview);
+  return chosen.map((f, k) => ({ ...f, id: `f${k + 1}`, author: "deterministic" }));
 }

@@ -1,4 +1,4 @@
-import type { Profile } from "@assay/contracts";
+import type { HypothesisResult, Profile } from "@assay/contracts";
 import {
   ASSOCIATION_SAMPLE_ROWS,
   HIGH_CORRELATION_ABS,
@@ -27,5 +27,21 @@ export function profileMethods(profile: Profile): string[] {
       `Sampled statistics: ${profile.sample.statistics.join("; ")} (association sample at most ${ASSOCIATION_SAMPLE_ROWS} rows).`,
     );
   }
+  return methods;
+}
+
+/** How the question was planned and the hypotheses tested, for the Methods section. */
+export function analysisMethods(
+  planNotes: readonly string[],
+  hypotheses: readonly HypothesisResult[],
+  alpha: number,
+): string[] {
+  const methods = planNotes.map((note) => `Plan: ${note}.`);
+  if (hypotheses.length === 0) return methods;
+  methods.push(
+    `Hypotheses tested at alpha ${alpha}. Group differences: Welch's t or Mann–Whitney U for two groups, one-way/Welch ANOVA and Kruskal–Wallis for more, with Shapiro–Wilk and Levene (median) checks choosing the primary test. Associations: Pearson r (Fisher z CI), Spearman ρ and Kendall τ-b for numbers; χ² or Fisher's exact test with Cramér's V for categories. Trends: Mann–Kendall with the OLS slope beside it. Regression: OLS with dummy-coded categories.`,
+    "p-values of all primary and alternative tests of the job are adjusted together by Benjamini–Hochberg (false discovery rate); assumption checks are not adjusted.",
+    "Summary findings rank hypothesis results by significance after adjustment, then by effect size on a common correlation scale (√η², √ε², √R², g/√(g²+4)), then by adjusted p.",
+  );
   return methods;
 }

@@ -1,9 +1,9 @@
 import type { Report } from "@assay/contracts";
 import { type Block, buildDocument } from "./document.js";
 
-/** The file a chart is written to beside report.md. */
-export function chartFileName(chartId: string): string {
-  return `chart-${chartId}.svg`;
+/** The file a chart is written to beside report.md (PNG is what report.md links). */
+export function chartFileName(chartId: string, format: "svg" | "png" = "svg"): string {
+  return `chart-${chartId}.${format}`;
 }
 
 /**
