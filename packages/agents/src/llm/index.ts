@@ -2,5 +2,5 @@ export { LLM_ENV_NAMES, LlmConfig, LlmConfigError, LlmEnv, parseLlmConfig } from
 export { createLlmAgents, LlmAgents } from "./llm-agents.js";
 export type { LlmHooks, LlmLogLevel } from "./llm-client.js";
 export { llmMethods } from "./llm-methods.js";
-export type { Narration } from "./llm-narrator.js";
+export { llmSteps } from "./llm-steps.js";
 export type { NarrationResults } from "./results-brief.js";

@@ -7,10 +7,10 @@ const MAX_ASSOCIATIONS = 10;
 export interface NarrationResults {
   query: string;
   profile: Profile;
-  hypotheses: HypothesisResult[];
-  tables: ResultTable[];
+  hypotheses: readonly HypothesisResult[];
+  tables: readonly ResultTable[];
   /** The deterministic narrator's findings: computed sentences the model may rephrase. */
-  findings: Finding[];
+  findings: readonly Finding[];
 }
 
 /**
