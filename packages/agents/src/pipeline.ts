@@ -13,6 +13,10 @@ import { renderSvg } from "./charts/render-svg.js";
 import { withParsedDates } from "./eda/parse-dates.js";
 import { profile } from "./eda/profile.js";
 import { testHypotheses } from "./hypotheses/test-hypotheses.js";
+import type { LlmConfig } from "./llm/config.js";
+import { createLlmAgents } from "./llm/llm-agents.js";
+import { llmMethods } from "./llm/llm-methods.js";
+import { llmSteps } from "./llm/llm-steps.js";
 import { analysisMethods, profileMethods } from "./narrator/methods.js";
 import { renderHtml } from "./narrator/render-html.js";
 import { chartFileName, renderMarkdown } from "./narrator/render-markdown.js";
@@ -32,6 +36,8 @@ export interface PipelineInput {
   query: string;
   hypotheses?: HypothesisSpec[];
   options: AnalysisOptions;
+  /** The worker's model endpoint (parseLlmConfig); absent or null: deterministic only. */
+  llm?: LlmConfig | null;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -68,7 +74,8 @@ async function checkpoint(hooks: PipelineHooks): Promise<void> {
 
 /**
  * profiling → planning → testing → charting → writing; aborts between steps when the signal fires.
- * Planning and narration are `steps` (deterministic unless a caller passes others, e.g. a model's).
+ * Planning and narration are `steps` (deterministic unless a caller passes others); with a model
+ * endpoint configured and `options.llm` not "off", the model takes them over, `steps` as its fallback.
  */
 export async function runPipeline(
   input: PipelineInput,
@@ -82,8 +89,10 @@ export async function runPipeline(
   const df = withParsedDates(input.df, dataProfile);
   await checkpoint(hooks);
 
+  const agents = createLlmAgents(input.llm, input.options, hooks);
+  const active = agents ? llmSteps(agents, steps, df) : steps;
   hooks.onProgress("planning", 0);
-  const plan = await steps.plan({
+  const plan = await active.plan({
     query: input.query,
     profile: dataProfile,
     requested: input.hypotheses ?? [],
@@ -114,7 +123,7 @@ export async function runPipeline(
   await checkpoint(hooks);
 
   hooks.onProgress("writing", 0);
-  const narration = await steps.narrate({
+  const narration = await active.narrate({
     query: input.query,
     profile: dataProfile,
     hypotheses,
@@ -123,6 +132,7 @@ export async function runPipeline(
     alpha: input.options.alpha,
     signal: hooks.signal,
   });
+  const llm = agents?.report();
   const report = Report.parse({
     version: 1,
     jobId: input.jobId,
@@ -136,7 +146,12 @@ export async function runPipeline(
     profile: dataProfile,
     hypotheses,
     charts: rendered.map((r) => r.chart),
-    methods: [...profileMethods(dataProfile), ...analysisMethods(planNotes, hypotheses, input.options.alpha)],
+    methods: [
+      ...profileMethods(dataProfile),
+      ...analysisMethods(planNotes, hypotheses, input.options.alpha),
+      ...(llm ? llmMethods(llm) : []),
+    ],
+    ...(llm ? { llm } : {}),
   });
   const svgs = Object.fromEntries(rendered.map((r) => [r.chart.id, r.files.svg]));
   const linked = Object.fromEntries(rendered.map((r) => [r.chart.id, r.files.png?.name ?? r.files.name]));
