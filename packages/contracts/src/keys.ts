@@ -29,6 +29,19 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     queuePrefix: (sessionId: string) => tag(sessionId),
     /** String: lease of the scheduler that owns the session's worker (value: scheduler id). */
     sessionLease: (sessionId: string) => `${tag(sessionId)}:lease`,
+    /**
+     * Redis 7 ACL key permissions of a session's worker (`ACL SETUSER ... <patterns>`): exactly what
+     * the worker program reads and writes, nothing of other sessions, the session hash, the lease or
+     * any global key. `%R~` read only, `%W~` write only (the events stream), `~` read and write.
+     */
+    workerKeyPatterns: (sessionId: string) => [
+      `~${tag(sessionId)}:${ANALYSIS_QUEUE}:*`,
+      `%W~${tag(sessionId)}:events`,
+      `~${tag(sessionId)}:heartbeat`,
+      `~${tag(sessionId)}:job:*`,
+      `%R~${tag(sessionId)}:cancel:*`,
+      `%R~${tag(sessionId)}:datasets`,
+    ],
     /** Every key pattern belonging to a session, for purging it. */
     sessionPattern: (sessionId: string) => `${tag(sessionId)}:*`,
     /** Global: jobId -> sessionId, so /v1/jobs/:id finds its session. */

@@ -39,6 +39,12 @@ export const SchedulerEnv = CommonEnv.extend({
   POLL_MS: Millis(250, 10),
   /** `pnpm start` (one machine, one scheduler) sets this; by default workers outlive a scheduler restart. */
   SCHEDULER_STOP_WORKERS_ON_EXIT: envBoolean.default(false),
+  /**
+   * Each session's worker logs in to Redis as its own ACL user limited to its session's keys
+   * (src/redis-acl.ts). false only for a Redis that refuses ACL SETUSER (some managed services):
+   * workers then get the scheduler's own credentials.
+   */
+  WORKER_REDIS_ACL: envBoolean.default(true),
   /** Docker runtime: the engine endpoint and the worker container's image, network and limits. */
   DOCKER_HOST: z.string().min(1).default("unix:///var/run/docker.sock"),
   WORKER_IMAGE: z.string().min(1).optional(),

@@ -1,5 +1,12 @@
 export { createRuntime } from "./create-runtime.js";
 export { DEFAULT_WORKER_ENTRY, loadEnv, SchedulerEnv } from "./env.js";
+export {
+  type RedisCredentials,
+  WORKER_COMMANDS,
+  WorkerAclUnavailable,
+  WorkerCredentials,
+  workerRedisUrl,
+} from "./redis-acl.js";
 export { ProcessRuntime, type ProcessRuntimeOptions, WorkerStartFailed } from "./runtimes/process.js";
 export * from "./runtimes/runtime.js";
 export { Scheduler, type SchedulerDeps } from "./scheduler.js";

@@ -13,6 +13,7 @@ import {
 import type { SchedulerEnv } from "./env.js";
 import { Leases } from "./leases.js";
 import { QueueProbe } from "./queue-probe.js";
+import { WorkerCredentials, workerRedisUrl } from "./redis-acl.js";
 import { LABELS, MANAGED_BY, type WorkerRuntime } from "./runtimes/runtime.js";
 import { newWorkerId, ownerLabels, workerSpec } from "./worker-spec.js";
 
@@ -68,6 +69,8 @@ export class Scheduler {
   private readonly sessions: SessionStore;
   private readonly leases: Leases;
   private readonly queues: QueueProbe;
+  /** Per-session Redis ACL users; absent with WORKER_REDIS_ACL=false. */
+  private readonly workerUsers: WorkerCredentials | undefined;
   private readonly owned = new Map<string, OwnedSession>();
   /** The one running task per session (watch, start, stop, purge). */
   private readonly tasks = new Map<string, Promise<void>>();
@@ -97,11 +100,17 @@ export class Scheduler {
     this.sessions = new SessionStore(this.redis, this.keys, this.events);
     this.leases = new Leases(this.redis, this.keys, this.id, deps.env.LEASE_MS);
     this.queues = new QueueProbe(this.redis, this.keys);
+    this.workerUsers = deps.env.WORKER_REDIS_ACL ? new WorkerCredentials(this.redis, this.keys) : undefined;
   }
 
   /** Subscribes to wakes, adopts or stops this scheduler's surviving workers, then starts the loop. */
   async start(): Promise<void> {
     if (this.loop) return;
+    if (!this.workerUsers) {
+      this.logger.warn(
+        "WORKER_REDIS_ACL=false: workers log in to Redis with the scheduler's own credentials",
+      );
+    }
     this.redis.on("ready", this.onRedisReady);
     this.subscriber = this.redis.duplicate({ connectionName: `scheduler-wake-${this.id}` });
     this.subscriber.on("message", () => this.wake());
@@ -286,7 +295,8 @@ export class Scheduler {
     owned.heartbeatSeenAt = undefined;
     owned.readyAt = undefined;
     try {
-      await this.runtime.start(workerSpec(this.env, owned.sessionId, workerId));
+      const redisUrl = await this.workerRedisUrl(owned.sessionId);
+      await this.runtime.start(workerSpec(this.env, owned.sessionId, workerId, redisUrl));
     } catch (error) {
       owned.log.error({ err: error, workerId }, "worker start failed");
       await this.afterExit(owned, `start failed: ${(error as Error).message}`, null);
@@ -294,6 +304,12 @@ export class Scheduler {
     }
     await this.sessions.setWorker(owned.sessionId, this.workerRef(workerId));
     owned.log.info({ workerId }, "worker started");
+  }
+
+  /** A fresh password for the session's Redis user on every start: only the newest worker knows it. */
+  private async workerRedisUrl(sessionId: string): Promise<string> {
+    if (!this.workerUsers) return this.env.REDIS_URL;
+    return workerRedisUrl(this.env.REDIS_URL, await this.workerUsers.create(sessionId));
   }
 
   // ---- watching ----------------------------------------------------------------------------
@@ -305,7 +321,8 @@ export class Scheduler {
     if (lease === "lost" || !record) {
       owned.log.warn({ lease }, lease === "lost" ? "lease taken over, stopping worker" : "session gone");
       await this.stopWorker(owned);
-      await this.forget(owned);
+      // A scheduler that took the lease over has reset the session's Redis user for its own worker.
+      await this.forget(owned, { keepRedisUser: lease === "lost" });
       return;
     }
     if (record.status === "stopping") return this.purgeOwned(owned);
@@ -440,6 +457,7 @@ export class Scheduler {
     });
     await Promise.all(workers.map((worker) => this.runtime.stop(worker.id, this.env.WORKER_STOP_GRACE_MS)));
     await this.purgeData(sessionId);
+    await this.workerUsers?.delete(sessionId);
     log.info({ workers: workers.length }, "unowned session purged");
   }
 
@@ -454,9 +472,14 @@ export class Scheduler {
     owned.workerId = undefined;
   }
 
-  private async forget(owned: OwnedSession, options: { releaseLease?: boolean } = {}): Promise<void> {
+  /** Lets go of a session whose worker is stopped; its Redis user goes too unless another scheduler now uses it. */
+  private async forget(
+    owned: OwnedSession,
+    options: { releaseLease?: boolean; keepRedisUser?: boolean } = {},
+  ): Promise<void> {
     this.owned.delete(owned.sessionId);
     await this.queues.forget(owned.sessionId);
+    if (!options.keepRedisUser) await this.workerUsers?.delete(owned.sessionId);
     if (options.releaseLease) await this.leases.release(owned.sessionId);
   }
 
@@ -528,6 +551,21 @@ export class Scheduler {
       }),
     );
     this.logger.info({ adopted: this.owned.size, stopped: orphans.length }, "reconciled workers");
+    await this.removeStaleRedisUsers();
+  }
+
+  /** Deletes worker Redis users of sessions that no longer live (their scheduler died before it could). */
+  private async removeStaleRedisUsers(): Promise<void> {
+    if (!this.workerUsers) return;
+    let removed = 0;
+    for (const sessionId of await this.workerUsers.sessions()) {
+      if (this.owned.has(sessionId)) continue;
+      const record = await this.sessions.get(sessionId);
+      if (record && isLive(record.status)) continue;
+      await this.workerUsers.delete(sessionId);
+      removed += 1;
+    }
+    if (removed > 0) this.logger.info({ removed }, "stale worker Redis users removed");
   }
 
   private async adopt(sessionId: string, workerId: string, log: Logger): Promise<boolean> {

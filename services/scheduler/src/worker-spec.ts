@@ -16,8 +16,16 @@ export function ownerLabels(schedulerId: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY, [LABELS.schedulerId]: schedulerId };
 }
 
-/** The worker process contract (docs/architecture.md): only what the worker needs, no scheduler secrets. */
-export function workerSpec(env: SchedulerEnv, sessionId: string, workerId: string): WorkerSpec {
+/**
+ * The worker process contract (docs/architecture.md): only what the worker needs, no scheduler
+ * secrets. `redisUrl` carries the session's own ACL user (`workerRedisUrl`), not the scheduler's.
+ */
+export function workerSpec(
+  env: SchedulerEnv,
+  sessionId: string,
+  workerId: string,
+  redisUrl: string,
+): WorkerSpec {
   return {
     sessionId,
     workerId,
@@ -29,7 +37,7 @@ export function workerSpec(env: SchedulerEnv, sessionId: string, workerId: strin
     env: {
       SESSION_ID: sessionId,
       WORKER_ID: workerId,
-      REDIS_URL: env.REDIS_URL,
+      REDIS_URL: redisUrl,
       KEY_PREFIX: env.KEY_PREFIX,
       DATA_DIR: path.resolve(env.DATA_DIR),
       LOG_LEVEL: env.LOG_LEVEL,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { type AssayEvent, type RedisKeys, redisKeys } from "@assay/contracts";
+import { ACTIVE_SESSION_STATUSES, type AssayEvent, type RedisKeys, redisKeys } from "@assay/contracts";
 import {
   closeRedis,
   createLogger,
@@ -15,6 +15,7 @@ import {
 } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { loadEnv } from "../src/env.js";
+import { WorkerCredentials } from "../src/redis-acl.js";
 import { ProcessRuntime } from "../src/runtimes/process.js";
 import { LABELS, MANAGED_BY } from "../src/runtimes/runtime.js";
 import { Scheduler } from "../src/scheduler.js";
@@ -108,7 +109,8 @@ export class Stack {
 
   /**
    * Closes schedulers, stops every worker the runtime knows, then fails if any worker process of
-   * this stack is still alive (the leak guard), and removes keys and files.
+   * this stack is still alive or a worker Redis user outlived its session (the leak guard), and
+   * removes keys, users and files.
    */
   async cleanup(): Promise<void> {
     for (const running of this.running) await this.stopScheduler(running);
@@ -117,10 +119,37 @@ export class Stack {
       await runtime.stop(worker.id, 5_000);
     const leaked = await this.workerPids();
     for (const pid of leaked) process.kill(pid, "SIGKILL");
+    const leakedUsers = await this.deleteWorkerUsers();
     await this.deleteKeys();
     await closeRedis(this.redis);
     await rm(this.dataDir, { recursive: true, force: true });
     if (leaked.length > 0) throw new Error(`leak guard: worker processes left alive: ${leaked.join(", ")}`);
+    if (leakedUsers.length > 0)
+      throw new Error(`leak guard: Redis users of ended sessions left: ${leakedUsers.join(", ")}`);
+  }
+
+  /** The session's worker Redis user, or null. */
+  redisUser(sessionId: string): Promise<unknown> {
+    return this.redis.call(
+      "ACL",
+      "GETUSER",
+      new WorkerCredentials(this.redis, this.keys).username(sessionId),
+    );
+  }
+
+  /**
+   * Deletes this stack's worker Redis users. Those of live sessions stay on purpose when a scheduler
+   * closes (its workers outlive it); any other one is a leak, returned.
+   */
+  private async deleteWorkerUsers(): Promise<string[]> {
+    const users = new WorkerCredentials(this.redis, this.keys);
+    const leaked: string[] = [];
+    for (const sessionId of await users.sessions()) {
+      const status = (await this.sessions.get(sessionId))?.status;
+      if (!status || !ACTIVE_SESSION_STATUSES.includes(status)) leaked.push(users.username(sessionId));
+      await users.delete(sessionId);
+    }
+    return leaked;
   }
 
   private async deleteKeys(): Promise<void> {

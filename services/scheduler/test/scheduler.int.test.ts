@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ANALYSIS_QUEUE } from "@assay/contracts";
 import { newSessionId, storageKeys } from "@assay/runtime";
@@ -57,6 +57,22 @@ describe("Scheduler with the process runtime", () => {
     expect(await stack.sessions.queuePosition(sessionId)).toBeUndefined();
   });
 
+  it("gives each worker its own Redis ACL user, never the scheduler's credentials", async () => {
+    await stack.startScheduler({ REDIS_URL: "redis://default:unused-admin-secret@127.0.0.1:6379/0" });
+    const sessionId = await createSession();
+    await waitReady(sessionId); // the worker heartbeats and runs BullMQ under its user
+
+    const [pid] = await stack.workerPids(sessionId);
+    const environ = (await readFile(`/proc/${pid}/environ`, "latin1")).split("\0");
+    const redisUrl = new URL(
+      environ.find((line) => line.startsWith("REDIS_URL="))!.slice("REDIS_URL=".length),
+    );
+    expect(redisUrl.username).toBe(`${stack.prefix}-worker-${sessionId}`);
+    expect(redisUrl.host).toBe("127.0.0.1:6379");
+    expect(environ.join("\n")).not.toContain("unused-admin-secret");
+    expect(await stack.redisUser(sessionId)).not.toBeNull();
+  });
+
   it("stops the worker and purges keys and data of a deleted session", async () => {
     await stack.startScheduler();
     const sessionId = await createSession();
@@ -69,6 +85,7 @@ describe("Scheduler with the process runtime", () => {
     await waitFor("session purged", async () => !(await stack.sessions.get(sessionId)));
     await waitFor("worker gone", async () => (await stack.workerPids(sessionId)).length === 0);
     expect(await sessionKeys(sessionId)).toEqual([]);
+    expect(await stack.redisUser(sessionId)).toBeNull();
     expect(await stack.sessions.list()).not.toContain(sessionId);
     await expect(access(sessionDir)).rejects.toThrow();
   });
@@ -154,6 +171,7 @@ describe("Scheduler with the process runtime", () => {
     ]);
     expect(events.at(-1)).toMatchObject({ type: "session:failed" });
     expect(await stack.redis.exists(stack.keys.sessionLease(sessionId))).toBe(0);
+    expect(await stack.redisUser(sessionId)).toBeNull();
   });
 
   it("keeps sessions over capacity in line and starts them when a worker frees up", async () => {
@@ -186,7 +204,8 @@ describe("Scheduler with the process runtime", () => {
       connection: stack.redis,
       prefix: stack.keys.queuePrefix(sessionId),
     });
-    const releaseKey = `${stack.prefix}:release`;
+    // A key the worker's ACL user may read: one of its session's cancel flags.
+    const releaseKey = stack.keys.jobCancel(sessionId, "release");
     try {
       await queue.add("hold", { releaseKey });
       await waitFor(
@@ -214,6 +233,7 @@ describe("Scheduler with the process runtime", () => {
     });
     expect(await stack.workerPids(sessionId)).toEqual([]);
     expect(await stack.redis.exists(stack.keys.sessionLease(sessionId))).toBe(0);
+    expect(await stack.redisUser(sessionId)).toBeNull();
     expect(await stack.storage.list(storageKeys.datasetsDir(sessionId))).toHaveLength(1);
   });
 
@@ -232,6 +252,8 @@ describe("Scheduler with the process runtime", () => {
 
     expect(second.scheduler.ownedSessions()).toEqual([kept]);
     expect(await stack.workerPids(orphaned)).toEqual([]);
+    expect(await stack.redisUser(orphaned)).toBeNull(); // its session is gone: reconcile removed it
+    expect(await stack.redisUser(kept)).not.toBeNull();
     await sleep(500); // a few loops: nothing restarts or duplicates the adopted worker
     expect(await stack.workerPids(kept)).toEqual([keptPid]);
     const record = await stack.sessions.get(kept);
