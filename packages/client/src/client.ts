@@ -48,6 +48,8 @@ export interface EventStreamOptions {
   signal?: AbortSignal;
   /** Ends the iteration after the event for which this returns true. */
   until?: (event: AssayEvent) => boolean;
+  /** false: only the events stored so far; the iteration ends after the replay (`?follow=false`). */
+  follow?: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -208,13 +210,14 @@ export class AssayClient {
    */
   async *events(
     path: string,
-    { lastEventId, signal, until }: EventStreamOptions = {},
+    { lastEventId, signal, until, follow = true }: EventStreamOptions = {},
   ): AsyncGenerator<StoredEvent> {
     let cursor = lastEventId;
+    const url = follow ? path : `${path}${path.includes("?") ? "&" : "?"}follow=false`;
     while (!signal?.aborted) {
       let response: Response;
       try {
-        response = await this.request(path, {
+        response = await this.request(url, {
           headers: { accept: "text/event-stream", ...(cursor ? { "last-event-id": cursor } : {}) },
           ...(signal ? { signal } : {}),
         });
@@ -224,8 +227,10 @@ export class AssayClient {
         await sleep(this.options.reconnectDelayMs ?? 500, signal);
         continue;
       }
+      let serverFailed = false;
       try {
         for await (const message of parseSse(response.body!)) {
+          if (message.event === "error") serverFailed = true;
           if (message.event === "error" || !message.id) continue;
           const parsed = AssayEvent.safeParse(JSON.parse(message.data));
           if (!parsed.success) continue;
@@ -233,6 +238,8 @@ export class AssayClient {
           yield { id: message.id, event: parsed.data };
           if (until?.(parsed.data)) return;
         }
+        // The server ended the replay on purpose (not with an error event): that is the exact end.
+        if (!follow && !serverFailed) return;
       } catch {
         if (signal?.aborted) return;
       }

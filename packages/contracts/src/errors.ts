@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   DATASET_UNPARSEABLE: 400,
   DATASET_NOT_IN_SESSION: 400,
   NOT_FOUND: 404,
+  /** The api serves the dashboard from DASHBOARD_DIR, which holds no build. */
+  DASHBOARD_NOT_BUILT: 404,
   SESSION_NOT_FOUND: 404,
   DATASET_NOT_FOUND: 404,
   JOB_NOT_FOUND: 404,

@@ -5,10 +5,13 @@ import type { Logger } from "@assay/runtime";
 import Router from "@koa/router";
 import Koa from "koa";
 import helmet from "koa-helmet";
+import { QueueBoard } from "./admin/queue-board.js";
+import { adminOnly } from "./auth/admin-only.js";
 import { checkAuthConfig } from "./auth/auth-config.js";
 import { auditKeyUse, authenticate } from "./auth/authenticate.js";
 import type { ApiEnv } from "./env.js";
 import { requestRateLimit } from "./limits/request-rate.js";
+import { httpMetrics } from "./metrics/http-metrics.js";
 import { corsAllowlist } from "./middleware/cors-allowlist.js";
 import { errorHandler } from "./middleware/error-handler.js";
 import { notFound } from "./middleware/not-found.js";
@@ -16,12 +19,15 @@ import { queryLimit } from "./middleware/query-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { analysisRoutes } from "./routes/analyses.js";
 import { datasetRoutes } from "./routes/datasets.js";
+import { docsAssets, docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { reportRoutes } from "./routes/reports.js";
 import { seedCompatRoutes } from "./routes/seed-compat.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { createServices, type Services } from "./services.js";
+import { dashboardStatic } from "./web/dashboard-static.js";
 
 export interface AppDeps {
   env: ApiEnv;
@@ -42,6 +48,8 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
   checkAuthConfig(env, logger);
   const services = createServices(env, logger);
   const router = new Router();
+  const adminGuard = adminOnly({ token: env.ADMIN_TOKEN, disabled: env.AUTH_DISABLED, logger });
+  const queueBoard = new QueueBoard(services, logger);
   for (const routes of [
     healthRoutes,
     sessionRoutes,
@@ -53,16 +61,23 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
   ]) {
     routes(router, services);
   }
+  docsRoutes(router);
+  metricsRoutes(router, services, adminGuard);
 
   const app = new Koa();
   app.proxy = false; // ctx.ip is the socket's address: X-Forwarded-For is not trusted
   app.use(requestContext(logger));
+  app.use(httpMetrics(services.metrics));
   app.use(auditKeyUse(logger));
   app.use(errorHandler(logger));
   app.use(helmet());
   app.use(corsAllowlist(env.CORS_ORIGINS));
   app.use(queryLimit(env.MAX_QUERY_BYTES));
   app.use(notFound());
+  // Public pages before authentication; /metrics and /admin check the admin token instead of a key.
+  app.use(dashboardStatic(env.DASHBOARD_DIR));
+  app.use(docsAssets());
+  app.use(queueBoard.middleware(adminGuard));
   app.use(authenticate({ verifier: services.apiKeys, disabled: env.AUTH_DISABLED, logger }));
   app.use(requestRateLimit(services.redis, services.keys, services.limits));
   app.use(router.routes());
@@ -74,7 +89,9 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
     }),
   );
   // Errors after a response started (e.g. a storage stream failing mid-body) land here.
-  app.on("error", (error: Error) => logger.warn({ err: error.message }, "response error"));
+  app.on("error", (error: Error, ctx?: Koa.Context) =>
+    ((ctx?.state.logger as Logger | undefined) ?? logger).warn({ err: error.message }, "response error"),
+  );
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
@@ -101,6 +118,7 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
           : Promise.resolve();
         services.hub.close(); // SSE clients would otherwise keep the server open
         await serverClosed;
+        await queueBoard.close();
         await services.close();
       })();
       return closing;

@@ -1,7 +1,12 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { CommonEnv, envBoolean } from "@assay/runtime";
 import { z } from "zod";
 
 const GiB = 1024 ** 3;
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The dashboard's build in this checkout (`pnpm build`); a deployment may point elsewhere. */
+export const DEFAULT_DASHBOARD_DIR = path.join(REPO_ROOT, "packages/dashboard/dist");
 
 /** Everything the api reads from its environment, parsed once in main.ts. */
 export const ApiEnv = CommonEnv.extend({
@@ -84,5 +89,15 @@ export const ApiEnv = CommonEnv.extend({
     .min(0)
     .default(20 * GiB),
   TENANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  /** Static files served at `/` (the dashboard's build); when missing, `/` answers DASHBOARD_NOT_BUILT. */
+  DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
+  /** Bearer token (or Basic password) for /metrics and /admin; unset means nobody, unless AUTH_DISABLED. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Live sessions (newest first) whose queues, statuses and events /metrics samples per refresh. */
+  METRICS_SAMPLE_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Scrapes within this long reuse the last sample instead of reading Redis again. */
+  METRICS_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Live sessions whose queues /admin/queues shows (newest first). */
+  ADMIN_QUEUES_LIMIT: z.coerce.number().int().min(1).max(1_000).default(50),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;

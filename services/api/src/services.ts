@@ -13,6 +13,7 @@ import {
 import type { ApiEnv } from "./env.js";
 import { TenantLimitsResolver } from "./limits/tenant-limits.js";
 import { TenantQuotas } from "./limits/tenant-quotas.js";
+import { ApiMetrics } from "./metrics/api-metrics.js";
 import { QueueCache } from "./queue-cache.js";
 import { EventHub } from "./streams/event-hub.js";
 
@@ -31,6 +32,7 @@ export interface Services {
   apiKeys: ApiKeyVerifier;
   limits: TenantLimitsResolver;
   quotas: TenantQuotas;
+  metrics: ApiMetrics;
 }
 
 export function createServices(env: ApiEnv, logger: Logger): Services & { close(): Promise<void> } {
@@ -41,10 +43,14 @@ export function createServices(env: ApiEnv, logger: Logger): Services & { close(
     maxRetriesPerRequest: 1,
     commandTimeout: env.REDIS_COMMAND_TIMEOUT_MS,
   });
-  redis.on("error", (error: Error) => logger.debug({ err: error.message }, "redis connection error"));
+  const metrics = new ApiMetrics();
+  redis.on("error", (error: Error) => {
+    metrics.redisErrors.inc({ connection: "command" });
+    logger.debug({ err: error.message }, "redis connection error");
+  });
   const events = new EventLog(redis, keys, env.EVENTS_MAX_LEN);
   const queues = new QueueCache(redis, keys, env.QUEUE_CACHE_SIZE);
-  const hub = new EventHub(redis, keys, logger);
+  const hub = new EventHub(redis, keys, logger, () => metrics.redisErrors.inc({ connection: "event-tail" }));
   const limits = new TenantLimitsResolver(redis, keys, env);
   let closing: Promise<void> | undefined;
   return {
@@ -61,6 +67,7 @@ export function createServices(env: ApiEnv, logger: Logger): Services & { close(
     apiKeys: new ApiKeyVerifier(redis, keys),
     limits,
     quotas: new TenantQuotas(redis, keys, limits),
+    metrics,
     close() {
       closing ??= (async () => {
         await hub.close();

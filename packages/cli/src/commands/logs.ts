@@ -4,9 +4,6 @@ import { type CliContext, type CliIo, contextOf } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { formatEvent } from "../format.js";
 
-/** Without --follow, the replay is over once no event arrived for this long (SSE has no end-of-replay marker). */
-const REPLAY_QUIET_MS = 750;
-
 export function registerLogs(program: Command, io: CliIo): void {
   program
     .command("logs")
@@ -25,26 +22,12 @@ async function printLogs(ctx: CliContext, id: string, follow: boolean) {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
-  // A finished job's stream ends by itself after the replay; anything else needs the quiet window.
-  const endsByItself =
-    follow || (isJob && ["succeeded", "failed", "cancelled"].includes((await ctx.client.getJob(id)).status));
-  let quiet: NodeJS.Timeout | undefined;
-  const rearm = () => {
-    if (endsByItself) return;
-    clearTimeout(quiet);
-    quiet = setTimeout(() => stop.abort(), REPLAY_QUIET_MS);
-  };
   try {
-    rearm();
-    const events = isJob
-      ? ctx.client.jobEvents(id, { signal: stop.signal })
-      : ctx.client.sessionEvents(id, { signal: stop.signal });
-    for await (const stored of events) {
-      print(ctx, stored);
-      rearm();
-    }
+    // Without --follow the api ends the stream after the events stored so far (`?follow=false`).
+    const options = { signal: stop.signal, follow };
+    const events = isJob ? ctx.client.jobEvents(id, options) : ctx.client.sessionEvents(id, options);
+    for await (const stored of events) print(ctx, stored);
   } finally {
-    clearTimeout(quiet);
     process.off("SIGINT", onSignal);
   }
 }

@@ -6,8 +6,10 @@ import { audit } from "./audit.js";
 import { LOCAL_TENANT } from "./auth-config.js";
 import type { Caller } from "./caller.js";
 
-/** Routes anyone may call: probes carry no data. */
-const OPEN_PATHS = new Set(["/healthz", "/readyz"]);
+/** Routes anyone may call: probes and the API's own description carry no data. */
+const OPEN_PATH = /^\/(healthz|readyz|openapi\.json|docs(\/.*)?)$/;
+/** Routes for operators: the admin token decides (see admin-only.ts), not a tenant key. */
+export const ADMIN_PATH = /^\/(metrics|admin(\/.*)?)$/;
 /**
  * Event streams, the only routes that also take `?access_token=`: a browser's EventSource cannot
  * send headers. The token then shows in URLs (proxy logs, history), hence nowhere else.
@@ -15,7 +17,11 @@ const OPEN_PATHS = new Set(["/healthz", "/readyz"]);
 const SSE_PATH = /^\/(v1\/sessions\/[^/]+\/events|v1\/jobs\/[^/]+\/events|logs)$/;
 
 export class Unauthorized extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The WWW-Authenticate challenge sent with the 401. */
+    readonly challenge = 'Bearer realm="assay"',
+  ) {
     super("UNAUTHORIZED", message);
   }
 }
@@ -29,7 +35,7 @@ export interface AuthenticateOptions {
 /** Sets `ctx.state.caller` from the Bearer key, or answers 401 (audited). */
 export function authenticate({ verifier, disabled, logger }: AuthenticateOptions): Middleware {
   return async (ctx, next) => {
-    if (OPEN_PATHS.has(ctx.path)) return next();
+    if (OPEN_PATH.test(ctx.path) || ADMIN_PATH.test(ctx.path)) return next();
     if (disabled) {
       ctx.state.caller = { tenant: LOCAL_TENANT } satisfies Caller;
       return next();

@@ -1,6 +1,7 @@
 import { AppError, type ErrorBody, type ErrorCode } from "@assay/contracts";
 import type { Logger } from "@assay/runtime";
 import type { Middleware } from "koa";
+import { Unauthorized } from "../auth/authenticate.js";
 import { isRedisConnectionError, redisDown, TooManyRequests } from "../errors.js";
 
 /** Status codes Koa or its libraries throw, as our codes. */
@@ -38,7 +39,7 @@ export function errorHandler(logger: Logger): Middleware {
       ctx.body = body;
       if (error instanceof TooManyRequests)
         ctx.set("Retry-After", String(Math.max(1, error.retryAfterSeconds)));
-      if (error.code === "UNAUTHORIZED") ctx.set("WWW-Authenticate", 'Bearer realm="assay"');
+      if (error instanceof Unauthorized) ctx.set("WWW-Authenticate", error.challenge);
       // Answering before the body was read (too large, refused content, timeout): don't wait for the rest.
       if (!ctx.req.complete) ctx.set("Connection", "close");
     }

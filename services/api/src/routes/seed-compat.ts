@@ -21,6 +21,7 @@ import {
 } from "../operations/sessions.js";
 import type { Services } from "../services.js";
 import { openEventStream } from "../streams/event-stream.js";
+import { followQuery } from "../streams/follow-query.js";
 import { lastEventId } from "../streams/last-event-id.js";
 import { parseBody } from "../validation.js";
 
@@ -40,7 +41,7 @@ import { parseBody } from "../validation.js";
  * /analyze takes { session_id, query, dataset? }; `dataset` is a dataset id of the session and
  * defaults to the session's most recent upload.
  */
-const SeedAnalyzeRequest = z.strictObject({
+export const SeedAnalyzeRequest = z.strictObject({
   session_id: SessionId,
   query: z.string(),
   dataset: DatasetId.optional(),
@@ -87,7 +88,7 @@ export function seedCompatRoutes(router: Router, services: Services): void {
     );
     const afterId = lastEventId(ctx);
     await getSessionRecord(services, callerOf(ctx).tenant, sessionId);
-    await openEventStream(ctx, services, { sessionId, afterId });
+    await openEventStream(ctx, services, { sessionId, afterId, follow: followQuery(ctx) });
   });
 
   router.post("/analyze", jsonBody(services.env.MAX_JSON_BYTES), async (ctx) => {

@@ -13,6 +13,7 @@ import {
 } from "../operations/sessions.js";
 import type { Services } from "../services.js";
 import { openEventStream } from "../streams/event-stream.js";
+import { followQuery } from "../streams/follow-query.js";
 import { lastEventId } from "../streams/last-event-id.js";
 import { parseBody } from "../validation.js";
 
@@ -51,6 +52,6 @@ export function sessionRoutes(router: Router, services: Services): void {
     const sessionId = parseSessionId(ctx.params.id);
     const afterId = lastEventId(ctx);
     await getSessionRecord(services, callerOf(ctx).tenant, sessionId); // 404 before the stream opens
-    await openEventStream(ctx, services, { sessionId, afterId });
+    await openEventStream(ctx, services, { sessionId, afterId, follow: followQuery(ctx) });
   });
 }

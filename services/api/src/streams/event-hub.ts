@@ -20,6 +20,8 @@ export class EventHub {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
+    /** Called on every error of a tail's connection (counted in metrics). */
+    private readonly onConnectionError: () => void = () => {},
   ) {}
 
   /** Starts delivering the session's new events; resolves with the unsubscribe function once live. */
@@ -31,6 +33,7 @@ export class EventHub {
         this.redis,
         this.keys.sessionEvents(sessionId),
         this.logger.child({ sessionId }),
+        this.onConnectionError,
       );
       this.tails.set(sessionId, tail);
     }
@@ -55,6 +58,11 @@ export class EventHub {
       throw error;
     }
     return unsubscribe;
+  }
+
+  /** SSE clients currently subscribed on this process. */
+  get clientCount(): number {
+    return this.subscribers.size;
   }
 
   /** Tails currently running (one per session with local clients). */

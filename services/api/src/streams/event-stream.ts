@@ -14,6 +14,8 @@ export interface EventStreamOptions {
   endsAfter?: (event: AssayEvent) => boolean;
   /** Checked once replay is done: true ends the stream (the thing it follows already finished). */
   alreadyFinished?: () => Promise<boolean>;
+  /** false: end the stream once the replay is done (`?follow=false`), for an exact end without waiting. */
+  follow?: boolean;
 }
 
 const REPLAY_PAGE = 500;
@@ -82,6 +84,7 @@ export async function openEventStream(ctx: Context, services: Services, options:
       replaying = false;
       forward(held);
       held = [];
+      if (options.follow === false) sse.end();
       if (sse.isOpen && options.alreadyFinished && (await options.alreadyFinished())) {
         // The final event is in the stream by now (written with the final status): send it, then end.
         await replay();

@@ -28,6 +28,7 @@ export class SessionTail {
     base: Redis,
     private readonly streamKey: string,
     private readonly logger: Logger,
+    onConnectionError: () => void = () => {},
   ) {
     // Blocking reads must not hit the command timeout, and keep retrying across reconnects.
     this.connection = base.duplicate({
@@ -35,9 +36,10 @@ export class SessionTail {
       commandTimeout: undefined,
       maxRetriesPerRequest: null,
     });
-    this.connection.on("error", (error: Error) =>
-      logger.debug({ err: error.message }, "tail connection error"),
-    );
+    this.connection.on("error", (error: Error) => {
+      onConnectionError();
+      logger.debug({ err: error.message }, "tail connection error");
+    });
     this.ready = this.start();
   }
 
