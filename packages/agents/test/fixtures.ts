@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type JobStage, Report } from "@assay/contracts";
 import pl from "nodejs-polars";
 import { expect } from "vitest";
+import { buildDocument } from "../src/narrator/document.js";
 import { type PipelineHooks, type PipelineInput, type PipelineOutput, runPipeline } from "../src/pipeline.js";
 
 /** A file of the npm package vega-datasets (a devDependency; its exports hide data/). */
@@ -66,6 +67,11 @@ export function expectSoundReport(out: PipelineOutput): Report {
     expect(finding.resultIds.length).toBeGreaterThan(0);
     for (const id of finding.resultIds) expect(known.has(id), id).toBe(true);
   }
+  for (const section of buildDocument(report))
+    for (const block of section.blocks)
+      if (block.kind === "table")
+        for (const row of block.rows)
+          expect(row.length, `${section.id}: ${block.columns}`).toBe(block.columns.length);
   return report;
 }
 

@@ -113,7 +113,13 @@ export interface BoxStats {
 }
 
 export function boxSpec(title: string, metric: string, group: string, boxes: readonly BoxStats[]): Spec {
-  const x = { field: "group", type: "nominal", title: group };
+  // Few groups read best level; many would overlap, so they slant.
+  const x = {
+    field: "group",
+    type: "nominal",
+    title: group,
+    axis: { labelAngle: boxes.length <= 8 ? 0 : -40, labelLimit: 140 },
+  };
   return {
     ...base(title, [...boxes]),
     layer: [

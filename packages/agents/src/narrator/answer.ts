@@ -74,7 +74,7 @@ export function answerFromProfile(
   for (const h of hypotheses) {
     parts.push(
       h.status === "tested"
-        ? `${h.id} (${h.statement}; results ${h.tests.map((t) => t.id).join(", ")}): ${h.conclusion}`
+        ? `${h.id} (${h.statement}; ${citedTests(h)}): ${h.conclusion}`
         : `${h.id} (${h.statement}) could not be tested: ${h.skippedReason ?? "no reason given"}.`,
     );
   }
@@ -109,4 +109,10 @@ export function describeTable(table: ResultTable): string {
   const [top, bottom] = [sorted[0], sorted.at(-1)];
   if (!top || !bottom) return `${head}.`;
   return `${head}: ${name} is highest for ${label(top)} (${fmt(top[measure] as number)}) and lowest for ${label(bottom)} (${fmt(bottom[measure] as number)}).`;
+}
+
+/** The ids of a hypothesis's tests the answer rests on (assumption checks only steer the choice). */
+function citedTests(h: HypothesisResult): string {
+  const ids = h.tests.filter((t) => t.role !== "assumption").map((t) => t.id);
+  return `result${ids.length === 1 ? "" : "s"} ${ids.join(", ")}`;
 }

@@ -220,23 +220,12 @@ function testTable(tests: readonly TestResult[]): Block {
   const order = { primary: 0, alternative: 1, assumption: 2 } as const;
   return {
     kind: "table",
-    columns: [
-      "result",
-      "test",
-      "role",
-      "statistic",
-      "df",
-      "p",
-      "p adjusted",
-      "effect size (95% CI)",
-      "n",
-      "note",
-    ],
+    // The result id names the test ("h1.welch_t"), so no column repeats the name.
+    columns: ["result", "role", "statistic", "df", "p", "p adjusted", "effect size (95% CI)", "n", "note"],
     rows: [...tests]
       .sort((a, b) => order[a.role] - order[b.role])
       .map((t) => [
         t.id,
-        t.name,
         t.role === "assumption" ? "assumption check" : t.role,
         fmt(t.statistic),
         t.df === undefined ? "" : Array.isArray(t.df) ? t.df.map((d) => fmt(d, 2)).join(", ") : fmt(t.df, 2),
