@@ -36,6 +36,8 @@ export interface AppDeps {
 
 export interface ApiApp {
   app: Koa;
+  /** The routes (the OpenAPI test checks each one is documented). */
+  router: Router;
   services: Services;
   /** Starts serving (port 0 picks a free one); resolves with the base URL. */
   listen(port?: number, host?: string): Promise<{ server: Server; url: string }>;
@@ -97,6 +99,7 @@ export function createApp({ env, logger }: AppDeps): ApiApp {
   let closing: Promise<void> | undefined;
   return {
     app,
+    router,
     services,
     listen(port = env.PORT, host = env.HOST) {
       return new Promise((resolve, reject) => {

@@ -133,4 +133,20 @@ describe("job event streams", () => {
     expect(messagesOf(messages)).toEqual(["job:queued", "job:cancelled"]);
     expect((await call("/v1/jobs/job_000000000000000000000000/events")).status).toBe(404);
   });
+
+  it("end after the replay with ?follow=false, for a running job and for a session", async () => {
+    const sessionId = await newSession();
+    await newJob(sessionId, JOB_B);
+    await log(sessionId, JOB_B, "stored");
+    const job = await readSse(await call(`/v1/jobs/${JOB_B}/events?follow=false`));
+    expect(job.ended).toBe(true);
+    expect(messagesOf(job.messages)).toEqual(["job:queued", "stored"]);
+    const session = await readSse(await call(`/v1/sessions/${sessionId}/events?follow=false`));
+    expect(session.ended).toBe(true);
+    expect(messagesOf(session.messages)).toEqual(["session:created", "job:queued", "stored"]);
+    const seed = await readSse(await call(`/logs?session_id=${sessionId}&follow=false`));
+    expect(seed.ended).toBe(true);
+    expect(seed.messages).toHaveLength(3);
+    expect((await call(`/v1/sessions/${sessionId}/events?follow=maybe`)).status).toBe(400);
+  });
 });
