@@ -15,6 +15,8 @@ export const WorkerEnv = CommonEnv.extend({
   /** How often the stalled-job check runs; defaults to LOCK_DURATION_MS. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
   MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(1),
+  /** V8 heap limit of the pipeline thread; a job that exceeds it fails with WORKER_OUT_OF_MEMORY. */
+  PIPELINE_HEAP_LIMIT_MB: z.coerce.number().int().min(16).optional(),
   /** How long SIGTERM lets a running job finish before the worker closes forcibly. */
   SHUTDOWN_GRACE_MS: Millis(20_000, 0),
 }).transform((env) => ({ ...env, STALLED_INTERVAL_MS: env.STALLED_INTERVAL_MS ?? env.LOCK_DURATION_MS }));

@@ -30,3 +30,14 @@ export class JobLockLost extends AppError {
     super("WORKER_LOST", `lost the lock on job ${jobId}; another attempt owns it`);
   }
 }
+
+/** The pipeline thread hit its heap limit; the same data would exhaust it again. */
+export class WorkerOutOfMemory extends AppError {
+  constructor(
+    readonly heapLimitMb: number | undefined,
+    cause?: unknown,
+  ) {
+    const limit = heapLimitMb === undefined ? "its memory limit" : `its ${heapLimitMb} MB heap limit`;
+    super("WORKER_OUT_OF_MEMORY", `the analysis ran out of memory (${limit})`, { cause });
+  }
+}

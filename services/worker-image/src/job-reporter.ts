@@ -1,6 +1,6 @@
+import type { LogLevel } from "@assay/agents";
 import type { AssayEventInput, JobStage } from "@assay/contracts";
 import type { JobPatch, JobStore, Logger } from "@assay/runtime";
-import type { LogLevel } from "./pipeline.js";
 
 /** At most this many progress updates per second reach Redis; stage changes always do. */
 const PROGRESS_MIN_INTERVAL_MS = 100;

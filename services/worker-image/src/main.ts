@@ -14,7 +14,7 @@ import {
 import { Worker } from "bullmq";
 import { loadEnv, type WorkerEnv } from "./env.js";
 import { Heartbeat } from "./heartbeat.js";
-import { loadPipeline } from "./pipeline.js";
+import { PipelineRunner } from "./pipeline-runner.js";
 import { createProcessor, recordUnfinishedFailure } from "./processor.js";
 
 /** Time the shutdown registry allows beyond the job grace for closing the rest. */
@@ -40,13 +40,18 @@ async function main(env: WorkerEnv): Promise<void> {
     "heartbeat",
     new Heartbeat(redis, keys, env.SESSION_ID, env.WORKER_ID, env.HEARTBEAT_MS, logger),
   );
+  // Added before the queue worker, so shutdown closes it after the running job had its grace.
+  const pipeline = shutdown.add(
+    "pipeline thread",
+    new PipelineRunner({ logger, heapLimitMb: env.PIPELINE_HEAP_LIMIT_MB }),
+  );
   const processor = createProcessor({
     sessionId: env.SESSION_ID,
     jobs,
     sessions: new SessionStore(redis, keys, events),
     storage: new LocalStorage(env.DATA_DIR),
     heartbeat,
-    loadPipeline,
+    pipeline,
     logger,
     jobTimeoutMs: env.JOB_TIMEOUT_MS,
     lockDurationMs: env.LOCK_DURATION_MS,
@@ -70,8 +75,8 @@ async function main(env: WorkerEnv): Promise<void> {
   await worker.waitUntilReady();
   await heartbeat.start();
   logger.info("worker ready");
-  // Load polars and the pipeline now, while idle, so the first job does not wait for them.
-  loadPipeline().catch((error: unknown) => logger.error({ err: error }, "analysis pipeline failed to load"));
+  // Start the pipeline thread now, while idle, so the first job does not wait for its imports.
+  pipeline.warm();
 }
 
 /**

@@ -1,20 +1,13 @@
-import {
-  AnalysisJob,
-  AppError,
-  type ErrorInfo,
-  FINAL_JOB_STATUSES,
-  JobResult,
-  Report,
-} from "@assay/contracts";
+import { AnalysisJob, AppError, type ErrorInfo, FINAL_JOB_STATUSES, JobResult } from "@assay/contracts";
 import type { JobStore, Logger, SessionStore, Storage } from "@assay/runtime";
 import { type Job, UnrecoverableError } from "bullmq";
 import { ArtifactWriter } from "./artifacts.js";
-import { loadDataset } from "./datasets.js";
+import { locateDataset } from "./datasets.js";
 import { AnalysisFailed, JobCancelled, JobLockLost } from "./errors.js";
 import type { Heartbeat } from "./heartbeat.js";
 import { JobAbort } from "./job-abort.js";
 import { JobReporter } from "./job-reporter.js";
-import type { RunPipeline } from "./pipeline.js";
+import type { PipelineRunner } from "./pipeline-runner.js";
 
 export interface ProcessorDeps {
   sessionId: string;
@@ -22,14 +15,19 @@ export interface ProcessorDeps {
   sessions: SessionStore;
   storage: Storage;
   heartbeat: Heartbeat;
-  loadPipeline: () => Promise<RunPipeline>;
+  pipeline: PipelineRunner;
   logger: Logger;
   jobTimeoutMs: number;
   lockDurationMs: number;
 }
 
 /** Failures a retry cannot fix: they end the job on the attempt that hits them. */
-const FINAL_CODES = new Set<ErrorInfo["code"]>(["DATASET_LOAD_FAILED", "JOB_TIMEOUT", "JOB_CANCELLED"]);
+const FINAL_CODES = new Set<ErrorInfo["code"]>([
+  "DATASET_LOAD_FAILED",
+  "JOB_TIMEOUT",
+  "JOB_CANCELLED",
+  "WORKER_OUT_OF_MEMORY",
+]);
 
 /**
  * The BullMQ processor of a session's analyses. Our job record is the source of truth for
@@ -89,36 +87,24 @@ async function runJob(
     const artifacts = new ArtifactWriter(deps.storage, deps.jobs, sessionId, jobId);
     await abort.race(artifacts.clear());
     reporter.progress("loading", 0);
-    const { dataset, df } = await abort.race(
-      loadDataset(deps.sessions, deps.storage, sessionId, data.datasetId),
+    const { dataset, path } = await abort.race(
+      locateDataset(deps.sessions, deps.storage, sessionId, data.datasetId),
     );
-    const runPipeline = await abort.race(deps.loadPipeline());
-    const output = await abort.race(
-      runPipeline(
-        {
-          df,
-          sessionId,
-          jobId,
-          datasetId: dataset.id,
-          datasetName: dataset.name,
-          query: data.query,
-          ...(data.hypotheses ? { hypotheses: data.hypotheses } : {}),
-          options: data.options,
-        },
-        { onProgress: reporter.progress, onLog: reporter.log, signal: abort.signal },
-      ),
+    // Reading and analysing run on the pipeline thread; an abort terminates it mid-step.
+    const output = await deps.pipeline.run(
+      { datasetPath: path, format: dataset.format, datasetName: dataset.name, job: data },
+      { onProgress: reporter.progress, onLog: reporter.log, signal: abort.signal },
     );
     abort.signal.throwIfAborted();
-    const report = Report.parse(output.report);
     reporter.progress("writing", 0);
     await reporter.flush();
-    const refs = await artifacts.writeReport({ ...output, report });
+    const refs = await artifacts.writeReport(output);
     abort.close();
     await assertLockHeld(job, token, deps.lockDurationMs);
     const result = JobResult.parse({
-      rows: df.height,
-      columns: df.width,
-      findings: report.summary.map((finding) => finding.text),
+      rows: output.rows,
+      columns: output.columns,
+      findings: output.report.summary.map((finding) => finding.text),
       artifacts: refs,
       durationMs: Date.now() - started,
     });
@@ -201,7 +187,7 @@ async function assertLockHeld(job: Job, token: string | undefined, lockDurationM
 }
 
 function asAppError(error: unknown): AppError {
-  if (error instanceof AppError && FINAL_CODES.has(error.code)) return error;
+  if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new AnalysisFailed(`the analysis failed: ${message}`, error);
 }
