@@ -111,6 +111,8 @@ export class Scheduler {
         "WORKER_REDIS_ACL=false: workers log in to Redis with the scheduler's own credentials",
       );
     }
+    // First: a Redis user that may not manage ACL users fails the start here (WorkerAclUnavailable).
+    await this.workerUsers?.sessions();
     this.redis.on("ready", this.onRedisReady);
     this.subscriber = this.redis.duplicate({ connectionName: `scheduler-wake-${this.id}` });
     this.subscriber.on("message", () => this.wake());

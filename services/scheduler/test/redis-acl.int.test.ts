@@ -1,9 +1,27 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { ANALYSIS_QUEUE, type RedisKeys, redisKeys } from "@assay/contracts";
-import { closeRedis, createRedis, newSessionId, type Redis } from "@assay/runtime";
+import {
+  closeRedis,
+  createLogger,
+  createRedis,
+  LocalStorage,
+  newSessionId,
+  type Redis,
+} from "@assay/runtime";
 import { Queue, Worker } from "bullmq";
 import { nanoid } from "nanoid";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { type RedisCredentials, WorkerCredentials, workerRedisUrl } from "../src/redis-acl.js";
+import { loadEnv } from "../src/env.js";
+import {
+  type RedisCredentials,
+  WorkerAclUnavailable,
+  WorkerCredentials,
+  workerRedisUrl,
+} from "../src/redis-acl.js";
+import { ProcessRuntime } from "../src/runtimes/process.js";
+import { Scheduler } from "../src/scheduler.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -162,4 +180,40 @@ it("replaces the password on a second create and is gone after delete", async ()
   await users.delete(sessionId); // idempotent
   expect(await users.sessions()).toEqual([]);
   expect(await admin.call("ACL", "GETUSER", first.username)).toBeNull();
+});
+
+it("refuses to start a scheduler whose Redis user cannot manage ACL users, unless WORKER_REDIS_ACL=false", async () => {
+  const username = `${keys.prefix}-scheduler`;
+  await admin.call("ACL", "SETUSER", username, "reset", "on", ">scheduler-pass", "~*", "&*", "+@all", "-acl");
+  const url = workerRedisUrl(REDIS_URL, { username, password: "scheduler-pass" });
+  const redis = createRedis(url, "acl-test-scheduler");
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-acl-"));
+  const logger = createLogger("acl-test", "silent");
+  const schedulerWith = (aclFlag: string) => {
+    const env = loadEnv({
+      REDIS_URL: url,
+      KEY_PREFIX: keys.prefix,
+      DATA_DIR: dataDir,
+      WORKER_REDIS_ACL: aclFlag,
+    });
+    const runtime = new ProcessRuntime({ dataDir, entry: env.WORKER_ENTRY, path: env.PATH, logger });
+    return new Scheduler({ env, redis, runtime, storage: new LocalStorage(dataDir), logger });
+  };
+  const refused = schedulerWith("true");
+  const allowed = schedulerWith("false");
+  try {
+    const error = await refused.start().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(WorkerAclUnavailable);
+    expect((error as Error).message).toMatch(/WORKER_REDIS_ACL=false/);
+    await allowed.start();
+  } finally {
+    await refused.close();
+    await allowed.close();
+    await closeRedis(redis);
+    await admin.call("ACL", "DELUSER", username);
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
