@@ -1,4 +1,5 @@
-import { createClient } from "./api.js";
+import "./zod-jitless.js";
+import { createClient, installKeyForm } from "./api.js";
 import { installDebugHooks } from "./job-follower.js";
 import "./styles.css";
 import { renderJobPage } from "./views/job-page.js";
@@ -6,6 +7,7 @@ import { renderNewAnalysis } from "./views/new-analysis.js";
 import { renderSidebar } from "./views/sidebar.js";
 
 const client = createClient(window.location);
+installKeyForm(document.getElementById("key-form") as HTMLFormElement);
 installDebugHooks(window.location);
 const main = document.getElementById("main") as HTMLElement;
 const sidebar = document.getElementById("sidebar") as HTMLElement;
