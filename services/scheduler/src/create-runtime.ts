@@ -23,6 +23,7 @@ export async function createRuntime(env: SchedulerEnv, logger: Logger): Promise<
     dockerHost: env.DOCKER_HOST,
     dataDir: env.DATA_DIR,
     logger,
+    ...(env.HOST_DATA_DIR ? { hostDataDir: env.HOST_DATA_DIR } : {}),
     ...(env.WORKER_IMAGE ? { image: env.WORKER_IMAGE } : {}),
     ...(env.WORKER_NETWORK ? { network: env.WORKER_NETWORK } : {}),
     ...(env.WORKER_MEMORY_MB ? { memoryBytes: env.WORKER_MEMORY_MB * 1024 * 1024 } : {}),

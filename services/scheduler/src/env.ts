@@ -47,6 +47,11 @@ export const SchedulerEnv = CommonEnv.extend({
   WORKER_REDIS_ACL: envBoolean.default(true),
   /** Docker runtime: the engine endpoint and the worker container's image, network and limits. */
   DOCKER_HOST: z.string().min(1).default("unix:///var/run/docker.sock"),
+  /**
+   * DATA_DIR as the Docker engine's host sees it, when the scheduler runs in a container (compose):
+   * worker bind mounts name host paths. Unset: DATA_DIR itself.
+   */
+  HOST_DATA_DIR: z.string().min(1).optional(),
   WORKER_IMAGE: z.string().min(1).optional(),
   WORKER_NETWORK: z.string().min(1).optional(),
   WORKER_MEMORY_MB: z.coerce.number().int().min(64).optional(),

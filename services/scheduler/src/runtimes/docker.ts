@@ -11,8 +11,14 @@ import { LABELS, MANAGED_BY, type WorkerInfo, type WorkerRuntime, type WorkerSpe
 export interface DockerRuntimeOptions {
   /** DOCKER_HOST value (`unix:///…`, `tcp://host:port`) or a socket path. */
   dockerHost: string;
-  /** The scheduler's DATA_DIR on the host; a session's datasets and jobs dirs are mounted from it. */
+  /** The scheduler's DATA_DIR; a session's datasets and jobs dirs are mounted from it. */
   dataDir: string;
+  /**
+   * The same directory as the engine's host sees it, when the scheduler itself runs in a container
+   * (compose: DATA_DIR=/data inside, ASSAY_DATA_DIR on the host). Bind mounts name host paths.
+   * Defaults to `dataDir`.
+   */
+  hostDataDir?: string;
   logger: Logger;
   image?: string;
   /** A network that reaches Redis and nothing else (create it `--internal`). */
@@ -100,7 +106,13 @@ export class DockerRuntime implements WorkerRuntime {
     options: DockerRuntimeOptions,
   ) {
     const { logger, ...rest } = options;
-    this.options = { ...DOCKER_DEFAULTS, ...rest, dataDir: path.resolve(options.dataDir) };
+    const dataDir = path.resolve(options.dataDir);
+    this.options = {
+      ...DOCKER_DEFAULTS,
+      ...rest,
+      dataDir,
+      hostDataDir: path.resolve(options.hostDataDir ?? dataDir),
+    };
     this.storage = new LocalStorage(this.options.dataDir);
     this.logger = logger.child({ runtime: "docker" });
   }
@@ -125,6 +137,14 @@ export class DockerRuntime implements WorkerRuntime {
   /** The scheduler's DATA_DIR on the host, absolute. */
   get dataDir(): string {
     return this.options.dataDir;
+  }
+
+  /** A path under the scheduler's DATA_DIR as the engine's host sees it (for bind mounts). */
+  hostPath(localPath: string): string {
+    const relative = path.relative(this.options.dataDir, localPath);
+    if (relative.startsWith("..") || path.isAbsolute(relative))
+      throw new Error(`${localPath} is not under DATA_DIR ${this.options.dataDir}`);
+    return path.join(this.options.hostDataDir, relative);
   }
 
   /** Where DATA_DIR points inside a worker container. */
@@ -203,7 +223,10 @@ export class DockerRuntime implements WorkerRuntime {
     const hostJobs = await this.storage.ensureDir(jobs);
     await this.giveToWorkerUser(hostJobs);
     const inside = (key: string) => path.posix.join(this.options.containerDataDir, key);
-    return [`${hostDatasets}:${inside(datasets)}:ro`, `${hostJobs}:${inside(jobs)}:rw`];
+    return [
+      `${this.hostPath(hostDatasets)}:${inside(datasets)}:ro`,
+      `${this.hostPath(hostJobs)}:${inside(jobs)}:rw`,
+    ];
   }
 
   /** The worker writes its artifacts as a non-root uid: it must own the jobs dir it is given. */
