@@ -131,7 +131,7 @@ describe("the OpenAPI document", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    for (const asset of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+    for (const asset of html.matchAll(/(?:src|href)="(\/[^"]*)"/g)) {
       expect((await fetch(`${fx.url}${asset[1]}`)).status, asset[1]).toBe(200);
     }
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");

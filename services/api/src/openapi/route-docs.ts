@@ -307,6 +307,14 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/admin/queues",
+    summary: "bull-board over the newest live sessions' queues (its UI and JSON API live under this path)",
+    tag: "admin",
+    auth: "admin",
+    responses: { 200: { description: "HTML", content: { "text/html": text("text/html") } } },
+  },
+  {
+    method: "get",
     path: "/hello",
     summary: "Seed compatibility: greeting",
     tag: "seed",
