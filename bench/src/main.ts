@@ -1,0 +1,86 @@
+/**
+ * `pnpm bench [--quick] [--only=profile,queue,sessions,fanout,footprint]`: measures Assay against
+ * its peers on this machine and writes RESULTS.md + results/latest.json (quick: RESULTS-quick.md
+ * + results/quick.json, so a CI run never overwrites the committed full results).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchFanout } from "./bench-fanout.js";
+import { benchFootprint } from "./bench-footprint.js";
+import { benchProfile } from "./bench-profile.js";
+import { benchQueue } from "./bench-queue.js";
+import { benchSessions } from "./bench-sessions.js";
+import { machineInfo } from "./machine.js";
+import { renderMarkdown } from "./render-table.js";
+import type { BenchResults, BenchRow } from "./result.js";
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+const SECTIONS: Record<string, () => Promise<BenchRow[]>> = quick
+  ? {
+      profile: () => benchProfile(true, 1, say),
+      queue: () => benchQueue({ wide: 8, perClient: 5, rounds: 1, throughputTotal: 400 }, say),
+      sessions: () => benchSessions(10, say),
+      fanout: () => benchFanout({ clients: 100, events: 1_000, ratePerSecond: 1_000 }, say),
+      footprint: () => benchFootprint(3, say),
+    }
+  : {
+      profile: () => benchProfile(false, 3, say),
+      queue: () => benchQueue({ wide: 32, perClient: 10, rounds: 3, throughputTotal: 3_000 }, say),
+      sessions: () => benchSessions(30, say),
+      fanout: () => benchFanout({ clients: 1_000, events: 10_000, ratePerSecond: 1_000 }, say),
+      footprint: () => benchFootprint(10, say),
+    };
+
+const startedAt = new Date().toISOString();
+const rows: BenchRow[] = [];
+let failed = false;
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (only && !only.includes(name)) continue;
+  const started = performance.now();
+  try {
+    rows.push(...(await run()));
+  } catch (error) {
+    // A broken benchmark must fail the run (CI keeps them working) and show in the table.
+    failed = true;
+    console.error(error);
+    rows.push({
+      section: name,
+      figure: "(section failed)",
+      unit: "",
+      better: "lower",
+      assay: null,
+      peer: null,
+      goal: "–",
+      met: null,
+      note: `failed: ${(error as Error).message.split("\n")[0]}`,
+    });
+  }
+  say(`${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const results: BenchResults = {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  machine: machineInfo(),
+  rows,
+};
+const markdown = renderMarkdown(results);
+await mkdir(path.join(benchDir, "results"), { recursive: true });
+await writeFile(path.join(benchDir, quick ? "RESULTS-quick.md" : "RESULTS.md"), markdown);
+await writeFile(
+  path.join(benchDir, "results", quick ? "quick.json" : "latest.json"),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
+console.log(`\n${markdown}`);
+process.exitCode = failed ? 1 : 0;
