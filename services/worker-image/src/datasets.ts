@@ -1,4 +1,4 @@
-import type { Dataset } from "@assay/contracts";
+import type { Dataset, DatasetFormat } from "@assay/contracts";
 import { type SessionStore, type Storage, storageKeys } from "@assay/runtime";
 import { DatasetLoadFailed } from "./errors.js";
 
@@ -20,11 +20,19 @@ export async function locateDataset(
 ): Promise<LocatedDataset> {
   const dataset = await sessions.dataset(sessionId, datasetId);
   if (!dataset) throw new DatasetLoadFailed(`dataset ${datasetId} is not in session ${sessionId}`);
-  // Loaded with the first job (it brings polars along), never before the first heartbeat.
-  const { FORMAT_EXTENSION } = await import("@assay/datasets");
-  const key = storageKeys.dataset(sessionId, datasetId, FORMAT_EXTENSION[dataset.format]);
+  const extensions = await loadFormatExtensions();
+  const key = storageKeys.dataset(sessionId, datasetId, extensions[dataset.format]);
   if ((await storage.size(key)) === undefined) {
     throw new DatasetLoadFailed(`the file of dataset ${datasetId} is missing from storage`);
   }
   return { dataset, path: await storage.localPath(key) };
+}
+
+/**
+ * The file extension of each dataset format. @assay/datasets brings polars along, whose native
+ * load blocks the event loop once for ~0.1-0.2 s: main.ts loads it after the first heartbeat,
+ * while idle, so that pause never falls inside a job.
+ */
+export async function loadFormatExtensions(): Promise<Record<DatasetFormat, string>> {
+  return (await import("@assay/datasets")).FORMAT_EXTENSION;
 }

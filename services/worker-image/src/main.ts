@@ -12,6 +12,7 @@ import {
   ShutdownRegistry,
 } from "@assay/runtime";
 import { Worker } from "bullmq";
+import { loadFormatExtensions } from "./datasets.js";
 import { loadEnv, type WorkerEnv } from "./env.js";
 import { Heartbeat } from "./heartbeat.js";
 import { PipelineRunner } from "./pipeline-runner.js";
@@ -75,8 +76,12 @@ async function main(env: WorkerEnv): Promise<void> {
   await worker.waitUntilReady();
   await heartbeat.start();
   logger.info("worker ready");
-  // Start the pipeline thread now, while idle, so the first job does not wait for its imports.
+  // Start the pipeline thread and load the dataset formats now, while idle, so the first job
+  // neither waits for those imports nor has its event loop paused by them.
   pipeline.warm();
+  loadFormatExtensions().catch((error: unknown) =>
+    logger.error({ err: error }, "dataset formats failed to load"),
+  );
 }
 
 /**
