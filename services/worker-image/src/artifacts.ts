@@ -25,14 +25,15 @@ export class ArtifactWriter {
     await this.write("report.md", "text/markdown; charset=utf-8", files.markdown);
     await this.write("report.html", "text/html; charset=utf-8", files.html);
     for (const chart of files.charts) {
-      // The pipeline names charts (`chart-<id>.svg`) as its markdown and html link them.
+      // The pipeline names charts (`chart-<id>.svg`/`.png`) as its markdown and html link them.
       await this.write(chart.name, "image/svg+xml", chart.svg);
+      if (chart.png) await this.write(chart.png.name, "image/png", Buffer.from(chart.png.bytes));
     }
     await this.write("report.json", "application/json", JSON.stringify(files.report, null, 2));
     return [...this.written];
   }
 
-  private async write(name: string, contentType: string, content: string): Promise<void> {
+  private async write(name: string, contentType: string, content: string | Buffer): Promise<void> {
     const artifactName = ArtifactName.parse(name);
     const { bytes } = await this.storage.write(
       storageKeys.artifact(this.sessionId, this.jobId, artifactName),

@@ -19,7 +19,18 @@ export const PipelineResult = z.object({
   report: Report,
   markdown: z.string(),
   html: z.string(),
-  charts: z.array(z.object({ name: z.string(), svg: z.string() })),
+  charts: z.array(
+    z.object({
+      name: z.string(),
+      svg: z.string(),
+      png: z
+        .object({
+          name: z.string(),
+          bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be bytes"),
+        })
+        .optional(),
+    }),
+  ),
 });
 export type PipelineResult = z.infer<typeof PipelineResult>;
 

@@ -83,7 +83,10 @@ describe("worker process", () => {
       storageKeys.artifact(harness.sessionId, jobId, "report.md"),
     );
     const markdown = await readFile(markdownPath, "utf8");
-    for (const chart of artifacts.filter((name) => name.endsWith(".svg"))) expect(markdown).toContain(chart);
+    // Every chart report.md links (a PNG, or the SVG where rasterising failed) was written.
+    const linked = [...markdown.matchAll(/\]\((chart-[^)]+)\)/g)].map((match) => match[1]);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const chart of linked) expect(artifacts).toContain(chart);
     expect((await harness.jobs.get(harness.sessionId, jobId))?.result?.findings).toEqual(
       report.summary.map((finding) => finding.text),
     );
