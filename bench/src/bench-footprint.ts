@@ -9,8 +9,12 @@ import { summarize } from "./stats.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Idle RSS of the api, the scheduler and one worker, then the worker's peak while profiling 1M rows. */
-export async function benchFootprint(samples: number, say: (line: string) => void): Promise<BenchRow[]> {
+/** Idle RSS of the api, the scheduler and one worker, then the worker's peak while analysing `rows` rows. */
+export async function benchFootprint(
+  samples: number,
+  rows: number,
+  say: (line: string) => void,
+): Promise<BenchRow[]> {
   const bench = await startBenchStack();
   try {
     const session = await bench.client.createSession();
@@ -31,11 +35,11 @@ export async function benchFootprint(samples: number, say: (line: string) => voi
       }
       await sleep(500);
     }
-    const file = await mixedCsv(1_000_000);
+    const file = await mixedCsv(rows);
     const dataset = await bench.client.uploadDataset(
       session.id,
       Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-      { name: "mixed-1m.csv", contentType: "text/csv", bytes: (await stat(file)).size },
+      { name: `mixed-${rows}.csv`, contentType: "text/csv", bytes: (await stat(file)).size },
     );
     const accepted = await bench.client.submitAnalysis(session.id, {
       datasetId: dataset.id,
@@ -63,7 +67,7 @@ export async function benchFootprint(samples: number, say: (line: string) => voi
       row("scheduler idle RSS", idle.scheduler, "(no goal)"),
       row("worker idle RSS (process runtime)", idle.worker, "≤ 200 MB", 200),
       row(
-        `worker peak RSS profiling 1M×8 (analysis "summary", job ${job.status})`,
+        `worker peak RSS analysing ${rows / 1000}k×8 (query "summary", job ${job.status})`,
         peak === undefined ? [] : [peak],
         "(no goal)",
       ),

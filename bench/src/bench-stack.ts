@@ -31,6 +31,16 @@ const freePort = () =>
     });
   });
 
+/** The message of a pino JSON line (its error's message when it has one), else the line itself. */
+function logMessage(line: string): string {
+  try {
+    const entry = JSON.parse(line.slice(line.indexOf("{"))) as { msg?: string; err?: { message?: string } };
+    return entry.err?.message ?? entry.msg ?? line;
+  } catch {
+    return line;
+  }
+}
+
 /** Deletes every key under the prefix (SCAN, never KEYS: Redis is shared). */
 export async function deleteKeys(redis: Redis, keyPrefix: string): Promise<void> {
   let cursor = "0";
@@ -49,6 +59,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-bench-"));
   const keyPrefix = `bench-${nanoid(10)}`;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  const recent: string[] = [];
   let stack: Stack;
   try {
     stack = await startStack({
@@ -69,6 +80,8 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       host: "127.0.0.1",
       // BENCH_VERBOSE=1 shows the services' own log lines (warnings and errors at LOG_LEVEL=warn).
       onLine: (service, line) => {
+        recent.push(`[${service}] ${line}`);
+        if (recent.length > 20) recent.shift();
         if (process.env.BENCH_VERBOSE) console.error(`[${service}] ${line}`);
       },
     });
@@ -76,7 +89,8 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     await deleteKeys(redis, keyPrefix);
     redis.disconnect();
     await rm(dataDir, { recursive: true, force: true });
-    throw error;
+    // The services' last words say why (a bad env value, a missing image, ...).
+    throw new Error(`${(error as Error).message}: ${recent.slice(-3).map(logMessage).join(" ")}`);
   }
   const processDir = path.join(dataDir, "runtime", "process");
   let closed: Promise<void> | undefined;

@@ -4,6 +4,7 @@
  * + results/quick.json, so a CI run never overwrites the committed full results).
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchFanout } from "./bench-fanout.js";
@@ -28,20 +29,21 @@ const say = (line: string) => console.log(`[bench] ${line}`);
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = quick
   ? {
       profile: () => benchProfile(true, 1, say),
-      queue: () => benchQueue({ wide: 8, perClient: 5, rounds: 1, throughputTotal: 400 }, say),
-      sessions: () => benchSessions(10, say),
+      queue: () => benchQueue({ wide: 4, perClient: 3, rounds: 1, throughputTotal: 200 }, say),
+      sessions: () => benchSessions(5, say),
       fanout: () => benchFanout({ clients: 100, events: 1_000, ratePerSecond: 1_000 }, say),
-      footprint: () => benchFootprint(3, say),
+      footprint: () => benchFootprint(3, 200_000, say),
     }
   : {
       profile: () => benchProfile(false, 3, say),
       queue: () => benchQueue({ wide: 32, perClient: 10, rounds: 3, throughputTotal: 3_000 }, say),
       sessions: () => benchSessions(30, say),
       fanout: () => benchFanout({ clients: 1_000, events: 10_000, ratePerSecond: 1_000 }, say),
-      footprint: () => benchFootprint(10, say),
+      footprint: () => benchFootprint(10, 1_000_000, say),
     };
 
 const startedAt = new Date().toISOString();
+const loadAtStart = os.loadavg()[0] ?? 0;
 const rows: BenchRow[] = [];
 let failed = false;
 for (const [name, run] of Object.entries(SECTIONS)) {
@@ -72,7 +74,7 @@ const results: BenchResults = {
   startedAt,
   finishedAt: new Date().toISOString(),
   mode: quick ? "quick" : "full",
-  machine: machineInfo(),
+  machine: machineInfo(loadAtStart),
   rows,
 };
 const markdown = renderMarkdown(results);

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { formatSummary, renderMarkdown } from "./render-table.js";
 import { type BenchResults, ratioOf } from "./result.js";
 
-const machine = { cpuModel: "Test CPU", cores: 2, memoryGiB: 24, node: "20.20.2", kernel: "6.1.0" };
+const machine = {
+  cpuModel: "Test CPU",
+  cores: 2,
+  memoryGiB: 24,
+  node: "20.20.2",
+  kernel: "6.1.0",
+  loadAverage: [0.5, 1.5],
+};
 const results: BenchResults = {
   startedAt: "2026-11-26T10:00:00.000Z",
   finishedAt: "2026-11-26T10:05:00.000Z",
@@ -53,7 +60,9 @@ describe("renderMarkdown", () => {
     expect(markdown).toContain(
       "| profile: 1M×8: wall time | 1.50 s (1.40–1.70) | 4.50 s (4.40–4.60) (pandas) | 3.00× | ≥3× faster than pandas ✅ | 3 | 2c/24G/node20.20.2 |",
     );
-    expect(markdown).toContain("Test CPU, 2 cores, 24 GiB, Node 20.20.2, Linux 6.1.0");
+    expect(markdown).toContain(
+      "Test CPU, 2 cores, 24 GiB, Node 20.20.2, Linux 6.1.0, load average 0.5 → 1.5",
+    );
   });
 
   it("shows why a row has no values, escaping table pipes", () => {

@@ -13,12 +13,16 @@ const number = (value: number) =>
 /** "12.3 ms (11.0–14.2)": the median, then the spread over runs when there was more than one. */
 export function formatSummary(summary: Summary | null, unit: string): string {
   if (!summary) return "–";
-  const spread = summary.runs > 1 ? ` (${number(summary.min)}–${number(summary.max)})` : "";
+  const spread =
+    summary.runs > 1 && summary.min !== summary.max ? ` (${number(summary.min)}–${number(summary.max)})` : "";
   return `${number(summary.median)} ${unit}${spread}`;
 }
 
 export function machineLine(machine: MachineInfo): string {
-  return `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, Linux ${machine.kernel}`;
+  return (
+    `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, Linux ${machine.kernel}, ` +
+    `load average ${machine.loadAverage.map((load) => load.toFixed(1)).join(" → ")}`
+  );
 }
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");

@@ -24,6 +24,8 @@ export interface MachineInfo {
   memoryGiB: number;
   node: string;
   kernel: string;
+  /** 1-minute load average at start and end: other work on the machine skews every figure. */
+  loadAverage: number[];
 }
 
 export interface BenchResults {
