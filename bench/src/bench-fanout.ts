@@ -68,8 +68,14 @@ export async function benchFanout(
       if (due > 0) await sleep(due);
     }
     const publishSeconds = (performance.now() - started) / 1000;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && fan.some((c) => c.stats.ids.length < published.length)) await sleep(100);
+    // Wait for the stragglers while deliveries still progress; 30 s without any ends the wait.
+    let delivered = -1;
+    let progressAt = Date.now();
+    while (fan.some((c) => c.stats.ids.length < published.length) && Date.now() - progressAt < 30_000) {
+      const now = fan.reduce((sum, c) => sum + c.stats.ids.length, 0);
+      if (now !== delivered) [delivered, progressAt] = [now, Date.now()];
+      await sleep(100);
+    }
     const wall = (performance.now() - started) / 1000;
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const apiCpu = (await cpuSeconds(apiPid)) - cpuBefore.api;

@@ -90,7 +90,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     redis.disconnect();
     await rm(dataDir, { recursive: true, force: true });
     // The services' last words say why (a bad env value, a missing image, ...).
-    throw new Error(`${(error as Error).message}: ${recent.slice(-3).map(logMessage).join(" ")}`);
+    throw new Error(`${(error as Error).message}: ${recent.slice(-1).map(logMessage).join(" ")}`);
   }
   const processDir = path.join(dataDir, "runtime", "process");
   let closed: Promise<void> | undefined;

@@ -36,7 +36,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = quick
     }
   : {
       profile: () => benchProfile(false, 3, say),
-      queue: () => benchQueue({ wide: 32, perClient: 10, rounds: 3, throughputTotal: 3_000 }, say),
+      queue: () => benchQueue({ wide: 32, perClient: 5, rounds: 3, throughputTotal: 2_000 }, say),
       sessions: () => benchSessions(30, say),
       fanout: () => benchFanout({ clients: 1_000, events: 10_000, ratePerSecond: 1_000 }, say),
       footprint: () => benchFootprint(10, 1_000_000, say),

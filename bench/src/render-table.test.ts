@@ -69,7 +69,9 @@ describe("renderMarkdown", () => {
     expect(markdown).toContain("| not available: no podman \\| socket | – | – | p50 ≤ 50 ms | – |");
   });
 
-  it("omits the spread of a single run", () => {
+  it("omits a spread that does not show, and prints counts as integers", () => {
     expect(formatSummary({ median: 12.345, min: 12.345, max: 12.345, runs: 1 }, "ms")).toBe("12.3 ms");
+    expect(formatSummary({ median: 135.2, min: 135.1, max: 135.3, runs: 3 }, "MB")).toBe("135 MB");
+    expect(formatSummary({ median: 0, min: 0, max: 0, runs: 1 }, "events")).toBe("0 events");
   });
 });

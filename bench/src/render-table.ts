@@ -4,7 +4,7 @@ import type { Summary } from "./stats.js";
 const number = (value: number) =>
   !Number.isFinite(value)
     ? "–"
-    : Math.abs(value) >= 100
+    : Number.isInteger(value) || Math.abs(value) >= 100
       ? value.toFixed(0)
       : Math.abs(value) >= 10
         ? value.toFixed(1)
