@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RuntimeKind } from "@assay/contracts";
+import { LLM_ENV_NAMES, RuntimeKind } from "@assay/contracts";
 import { CommonEnv, envBoolean, parseEnv } from "@assay/runtime";
 import { z } from "zod";
 
@@ -56,12 +56,28 @@ export const SchedulerEnv = CommonEnv.extend({
   WORKER_NETWORK: z.string().min(1).optional(),
   WORKER_MEMORY_MB: z.coerce.number().int().min(64).optional(),
   WORKER_CPUS: z.coerce.number().positive().optional(),
+  WORKER_PIDS_LIMIT: z.coerce.number().int().min(16).optional(),
+  /** Size of the worker container's /tmp (a tmpfs: its only writable path besides its mounts). */
+  WORKER_TMPFS_MB: z.coerce.number().int().min(1).optional(),
+  /**
+   * Docker runtime: containers kept started ahead of demand, so a new session skips the cold start
+   * (src/runtimes/docker-warm-pool.ts). 0 turns the pool off.
+   */
+  WARM_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(0),
   /** The only variable of the scheduler's own environment a process worker inherits. */
   PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
 });
 export type SchedulerEnv = z.infer<typeof SchedulerEnv>;
 
+/** The scheduler's settings plus the variables it passes through to workers as they are. */
+export type SchedulerSettings = SchedulerEnv & { workerPassthrough: Record<string, string> };
+
 /** Parses the scheduler's environment once; throws EnvError with one readable message. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): SchedulerEnv {
-  return parseEnv(SchedulerEnv, source);
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): SchedulerSettings {
+  const workerPassthrough: Record<string, string> = {};
+  for (const name of LLM_ENV_NAMES) {
+    const value = source[name];
+    if (value !== undefined && value !== "") workerPassthrough[name] = value;
+  }
+  return { ...parseEnv(SchedulerEnv, source), workerPassthrough };
 }

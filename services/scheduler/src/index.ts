@@ -1,5 +1,5 @@
 export { createRuntime } from "./create-runtime.js";
-export { DEFAULT_WORKER_ENTRY, loadEnv, SchedulerEnv } from "./env.js";
+export { DEFAULT_WORKER_ENTRY, loadEnv, SchedulerEnv, type SchedulerSettings } from "./env.js";
 export {
   type RedisCredentials,
   WORKER_COMMANDS,

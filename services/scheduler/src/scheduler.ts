@@ -10,7 +10,7 @@ import {
   type Storage,
   storageKeys,
 } from "@assay/runtime";
-import type { SchedulerEnv } from "./env.js";
+import type { SchedulerSettings } from "./env.js";
 import { Leases } from "./leases.js";
 import { QueueProbe } from "./queue-probe.js";
 import { WorkerCredentials, workerRedisUrl } from "./redis-acl.js";
@@ -18,7 +18,7 @@ import { LABELS, MANAGED_BY, type WorkerRuntime } from "./runtimes/runtime.js";
 import { newWorkerId, ownerLabels, workerSpec } from "./worker-spec.js";
 
 export interface SchedulerDeps {
-  env: SchedulerEnv;
+  env: SchedulerSettings;
   /** Command connection; the scheduler duplicates it for its wake subscription. */
   redis: Redis;
   runtime: WorkerRuntime;
@@ -59,7 +59,7 @@ const WAITING_WINDOW = 200;
  */
 export class Scheduler {
   readonly id: string;
-  private readonly env: SchedulerEnv;
+  private readonly env: SchedulerSettings;
   private readonly redis: Redis;
   private readonly runtime: WorkerRuntime;
   private readonly storage: Storage;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import type { SchedulerEnv } from "./env.js";
+import type { SchedulerSettings } from "./env.js";
 import { LABELS, MANAGED_BY, type WorkerSpec } from "./runtimes/runtime.js";
 
 /** Version of the scheduler-to-worker contract (env and labels) a worker was started with. */
@@ -21,7 +21,7 @@ export function ownerLabels(schedulerId: string): Record<string, string> {
  * secrets. `redisUrl` carries the session's own ACL user (`workerRedisUrl`), not the scheduler's.
  */
 export function workerSpec(
-  env: SchedulerEnv,
+  env: SchedulerSettings,
   sessionId: string,
   workerId: string,
   redisUrl: string,
@@ -34,17 +34,23 @@ export function workerSpec(
       [LABELS.sessionId]: sessionId,
       [LABELS.runtimeVersion]: WORKER_CONTRACT_VERSION,
     },
-    env: {
-      SESSION_ID: sessionId,
-      WORKER_ID: workerId,
-      REDIS_URL: redisUrl,
-      KEY_PREFIX: env.KEY_PREFIX,
-      DATA_DIR: path.resolve(env.DATA_DIR),
-      LOG_LEVEL: env.LOG_LEVEL,
-      HEARTBEAT_MS: String(env.HEARTBEAT_MS),
-      JOB_TIMEOUT_MS: String(env.WORKER_JOB_TIMEOUT_MS),
-      LOCK_DURATION_MS: String(env.WORKER_LOCK_DURATION_MS),
-      EVENTS_MAX_LEN: String(env.EVENTS_MAX_LEN),
-    },
+    env: { ...sharedWorkerEnv(env), SESSION_ID: sessionId, WORKER_ID: workerId, REDIS_URL: redisUrl },
+  };
+}
+
+/**
+ * The part of the worker contract every worker of this scheduler gets alike (all but SESSION_ID,
+ * WORKER_ID and REDIS_URL): what a warm-pool container is started with before it has a session.
+ */
+export function sharedWorkerEnv(env: SchedulerSettings): Record<string, string> {
+  return {
+    ...env.workerPassthrough,
+    KEY_PREFIX: env.KEY_PREFIX,
+    DATA_DIR: path.resolve(env.DATA_DIR),
+    LOG_LEVEL: env.LOG_LEVEL,
+    HEARTBEAT_MS: String(env.HEARTBEAT_MS),
+    JOB_TIMEOUT_MS: String(env.WORKER_JOB_TIMEOUT_MS),
+    LOCK_DURATION_MS: String(env.WORKER_LOCK_DURATION_MS),
+    EVENTS_MAX_LEN: String(env.EVENTS_MAX_LEN),
   };
 }

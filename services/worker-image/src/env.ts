@@ -1,3 +1,4 @@
+import { type LlmConfig, parseLlmConfig } from "@assay/agents/llm-config";
 import { SessionId } from "@assay/contracts";
 import { CommonEnv, parseEnv } from "@assay/runtime";
 import { z } from "zod";
@@ -22,7 +23,10 @@ export const WorkerEnv = CommonEnv.extend({
 }).transform((env) => ({ ...env, STALLED_INTERVAL_MS: env.STALLED_INTERVAL_MS ?? env.LOCK_DURATION_MS }));
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
-/** Parses the worker's environment once; throws EnvError with one readable message. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(WorkerEnv, source);
+/** The worker's settings: its env plus the model endpoint (null: deterministic pipeline only). */
+export type WorkerSettings = WorkerEnv & { llm: LlmConfig | null };
+
+/** Parses the worker's environment once; throws EnvError / LlmConfigError with a readable message. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  return { ...parseEnv(WorkerEnv, source), llm: parseLlmConfig(source) };
 }

@@ -1,3 +1,4 @@
+import { LlmConfigError } from "@assay/agents/llm-config";
 import { ANALYSIS_QUEUE, redisKeys } from "@assay/contracts";
 import {
   closeRedis,
@@ -13,15 +14,16 @@ import {
 } from "@assay/runtime";
 import { Worker } from "bullmq";
 import { loadFormatExtensions } from "./datasets.js";
-import { loadEnv, type WorkerEnv } from "./env.js";
+import { loadEnv, type WorkerSettings } from "./env.js";
 import { Heartbeat } from "./heartbeat.js";
 import { PipelineRunner } from "./pipeline-runner.js";
+import { assignedEnv } from "./pool-assignment.js";
 import { createProcessor, recordUnfinishedFailure } from "./processor.js";
 
 /** Time the shutdown registry allows beyond the job grace for closing the rest. */
 const SHUTDOWN_MARGIN_MS = 5_000;
 
-async function main(env: WorkerEnv): Promise<void> {
+async function main(env: WorkerSettings): Promise<void> {
   const logger = createLogger("worker", env.LOG_LEVEL).child({
     sessionId: env.SESSION_ID,
     workerId: env.WORKER_ID,
@@ -44,7 +46,7 @@ async function main(env: WorkerEnv): Promise<void> {
   // Added before the queue worker, so shutdown closes it after the running job had its grace.
   const pipeline = shutdown.add(
     "pipeline thread",
-    new PipelineRunner({ logger, heapLimitMb: env.PIPELINE_HEAP_LIMIT_MB }),
+    new PipelineRunner({ logger, heapLimitMb: env.PIPELINE_HEAP_LIMIT_MB, llm: env.llm }),
   );
   const processor = createProcessor({
     sessionId: env.SESSION_ID,
@@ -101,9 +103,9 @@ async function closeWorker(worker: Worker, graceMs: number, logger: Logger): Pro
 }
 
 try {
-  await main(loadEnv());
+  await main(loadEnv(await assignedEnv(process.env)));
 } catch (error) {
-  if (!(error instanceof EnvError)) throw error;
+  if (!(error instanceof EnvError || error instanceof LlmConfigError)) throw error;
   process.stderr.write(`worker: ${error.message}\n`);
   process.exit(1);
 }

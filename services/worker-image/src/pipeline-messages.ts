@@ -1,5 +1,10 @@
+import { LlmConfig } from "@assay/agents/llm-config";
 import { AnalysisJob, DatasetFormat, JobStage, Report } from "@assay/contracts";
 import { z } from "zod";
+
+/** What the thread is started with: settings constant for the worker's life. */
+export const PipelineThreadData = z.object({ llm: LlmConfig.nullable() });
+export type PipelineThreadData = z.infer<typeof PipelineThreadData>;
 
 /**
  * What the main thread sends the pipeline thread for one job. Structured-clonable data only: the

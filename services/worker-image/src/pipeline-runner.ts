@@ -1,9 +1,15 @@
 import { Worker } from "node:worker_threads";
 import type { LogLevel } from "@assay/agents";
+import type { LlmConfig } from "@assay/agents/llm-config";
 import type { JobStage } from "@assay/contracts";
 import type { Logger } from "@assay/runtime";
 import { AnalysisFailed, DatasetLoadFailed, WorkerOutOfMemory } from "./errors.js";
-import { type PipelineRequest, type PipelineResult, ThreadMessage } from "./pipeline-messages.js";
+import {
+  type PipelineRequest,
+  type PipelineResult,
+  type PipelineThreadData,
+  ThreadMessage,
+} from "./pipeline-messages.js";
 
 const THREAD_ENTRY = new URL("./pipeline-thread.js", import.meta.url);
 
@@ -18,6 +24,8 @@ export interface PipelineRunnerOptions {
   logger: Logger;
   /** V8 heap limit of the thread (`resourceLimits.maxOldGenerationSizeMb`); V8's default if unset. */
   heapLimitMb?: number | undefined;
+  /** The model endpoint the pipeline may use; null runs it deterministically. */
+  llm: LlmConfig | null;
 }
 
 /**
@@ -101,10 +109,11 @@ export class PipelineRunner {
 
   private current(): Worker {
     if (this.thread) return this.thread;
-    const { heapLimitMb, logger } = this.options;
+    const { heapLimitMb, logger, llm } = this.options;
     // Workers inherit the process's execArgv, so a `--import` module hook applies in here too.
     const thread = new Worker(THREAD_ENTRY, {
       name: "assay-pipeline",
+      workerData: { llm } satisfies PipelineThreadData,
       ...(heapLimitMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } }),
     });
     // An idle thread keeps no process alive; runs and close() handle its end.

@@ -1,13 +1,19 @@
 // Entry of the pipeline thread (node:worker_threads): reads a job's dataset and runs the analysis
 // pipeline, so synchronous polars work never blocks the main thread's heartbeats, BullMQ lock
 // renewal and cancel polling. One job at a time; the main thread terminates it to abort a job.
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { AppError } from "@assay/contracts";
 import { DatasetLoadFailed } from "./errors.js";
-import { PipelineRequest, type PipelineResult, type ThreadMessage } from "./pipeline-messages.js";
+import {
+  PipelineRequest,
+  type PipelineResult,
+  PipelineThreadData,
+  type ThreadMessage,
+} from "./pipeline-messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("pipeline-thread.js runs only as a worker thread");
+const { llm } = PipelineThreadData.parse(workerData);
 
 // Imported as the thread starts, so a warm thread runs its first job without waiting for polars.
 const modules = Promise.all([import("@assay/datasets"), import("@assay/agents")]);
@@ -44,6 +50,7 @@ async function analyse({ datasetPath, format, datasetName, job }: PipelineReques
       query: job.query,
       ...(job.hypotheses ? { hypotheses: job.hypotheses } : {}),
       options: job.options,
+      llm,
     },
     {
       onProgress: (stage, pct, detail) =>

@@ -1,5 +1,6 @@
+import { LLM_ENV_NAMES } from "@assay/contracts";
 import { describe, expect, it } from "vitest";
-import { LLM_ENV_NAMES, LlmConfigError, parseLlmConfig } from "./config.js";
+import { LlmConfigError, LlmEnv, parseLlmConfig } from "./config.js";
 
 describe("parseLlmConfig", () => {
   it("is null without an endpoint: the deterministic path is the default", () => {
@@ -46,15 +47,7 @@ describe("parseLlmConfig", () => {
     expect(parse).not.toThrow(/sk-secret/);
   });
 
-  it("lists the variables a scheduler passes to workers", () => {
-    expect(LLM_ENV_NAMES).toEqual([
-      "OPENAI_API_KEY",
-      "OPENAI_BASE_URL",
-      "OPENAI_MODEL",
-      "LLM_TIMEOUT_MS",
-      "LLM_MAX_RETRIES",
-      "LLM_TOKEN_BUDGET",
-      "LLM_SEND_SAMPLE_ROWS",
-    ]);
+  it("reads exactly the variables a scheduler passes to workers (contracts' LLM_ENV_NAMES)", () => {
+    expect(Object.keys(LlmEnv.shape)).toEqual([...LLM_ENV_NAMES]);
   });
 });

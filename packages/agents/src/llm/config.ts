@@ -58,6 +58,3 @@ export function parseLlmConfig(env: Record<string, string | undefined>): LlmConf
     sampleRows: parsed.LLM_SEND_SAMPLE_ROWS,
   };
 }
-
-/** The names a scheduler passes on to workers. */
-export const LLM_ENV_NAMES = Object.keys(LlmEnv.shape) as (keyof typeof LlmEnv.shape)[];

@@ -1,4 +1,4 @@
-export { LLM_ENV_NAMES, LlmConfig, LlmConfigError, LlmEnv, parseLlmConfig } from "./config.js";
+export { LlmConfig, LlmConfigError, LlmEnv, parseLlmConfig } from "./config.js";
 export { createLlmAgents, LlmAgents } from "./llm-agents.js";
 export type { LlmHooks, LlmLogLevel } from "./llm-client.js";
 export { llmMethods } from "./llm-methods.js";
