@@ -51,7 +51,7 @@ describe("LLM mode through the whole stack", () => {
 
     const first = fake.completions[0]!;
     expect(first.headers.authorization).toBe(`Bearer ${SECRET}`);
-    expect((first.body?.response_format as { type: string }).type).toBe("json_schema");
+    expect(first.body?.response_format).toMatchObject({ type: "json_schema" });
     expect(first.rawBody).not.toContain("2012-01-02"); // no raw rows by default (min/max dates are profile facts)
 
     const report = await t.client.report(accepted.jobId, "json");
