@@ -14,7 +14,9 @@ const number = (value: number) =>
 export function formatSummary(summary: Summary | null, unit: string): string {
   if (!summary) return "–";
   const spread =
-    summary.runs > 1 && summary.min !== summary.max ? ` (${number(summary.min)}–${number(summary.max)})` : "";
+    summary.runs > 1 && number(summary.min) !== number(summary.max)
+      ? ` (${number(summary.min)}–${number(summary.max)})`
+      : "";
   return `${number(summary.median)} ${unit}${spread}`;
 }
 
