@@ -31,6 +31,13 @@ const freePort = () =>
     });
   });
 
+/** Stacks not closed yet, so an interrupted run can still stop its processes and drop its keys. */
+const openStacks = new Set<BenchStack>();
+
+export async function closeOpenStacks(): Promise<void> {
+  await Promise.allSettled([...openStacks].map((bench) => bench.close()));
+}
+
 /** The message of a pino JSON line (its error's message when it has one), else the line itself. */
 function logMessage(line: string): string {
   try {
@@ -94,7 +101,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   }
   const processDir = path.join(dataDir, "runtime", "process");
   let closed: Promise<void> | undefined;
-  return {
+  const bench: BenchStack = {
     stack,
     client: new AssayClient({ baseUrl: stack.apiUrl, reconnectDelayMs: 100 }),
     redis,
@@ -115,8 +122,11 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
         await deleteKeys(redis, keyPrefix);
         redis.disconnect();
         await rm(dataDir, { recursive: true, force: true });
+        openStacks.delete(bench);
       })();
       return closed;
     },
   };
+  openStacks.add(bench);
+  return bench;
 }

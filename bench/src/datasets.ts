@@ -83,8 +83,10 @@ export interface FlightsFiles {
 /** vega-datasets' flights-3m.parquet (real data, 3M rows) and a CSV copy of it for pandas. */
 export async function flightsFiles(): Promise<FlightsFiles> {
   const require = createRequire(import.meta.url);
-  const parquet = path.join(
-    path.dirname(require.resolve("vega-datasets/package.json")),
+  // The package exports only its build entry: its data dir sits beside build/.
+  const parquet = path.resolve(
+    path.dirname(require.resolve("vega-datasets")),
+    "..",
     "data",
     "flights-3m.parquet",
   );

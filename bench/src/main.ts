@@ -12,6 +12,7 @@ import { benchFootprint } from "./bench-footprint.js";
 import { benchProfile } from "./bench-profile.js";
 import { benchQueue } from "./bench-queue.js";
 import { benchSessions } from "./bench-sessions.js";
+import { closeOpenStacks } from "./bench-stack.js";
 import { machineInfo } from "./machine.js";
 import { renderMarkdown } from "./render-table.js";
 import type { BenchResults, BenchRow } from "./result.js";
@@ -41,6 +42,13 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = quick
       fanout: () => benchFanout({ clients: 1_000, events: 10_000, ratePerSecond: 1_000 }, say),
       footprint: () => benchFootprint(10, 1_000_000, say),
     };
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping the stacks and removing their keys`);
+    void closeOpenStacks().finally(() => process.exit(130));
+  });
+}
 
 const startedAt = new Date().toISOString();
 const loadAtStart = os.loadavg()[0] ?? 0;
