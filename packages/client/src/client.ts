@@ -1,6 +1,6 @@
 import {
   AnalysisAccepted,
-  type AnalysisRequest,
+  type AnalysisRequestInput,
   AssayEvent,
   Dataset,
   isFinalJobEvent,
@@ -158,7 +158,7 @@ export class AssayClient {
     } as RequestInit);
   }
 
-  submitAnalysis(sessionId: string, request: AnalysisRequest): Promise<AnalysisAccepted> {
+  submitAnalysis(sessionId: string, request: AnalysisRequestInput): Promise<AnalysisAccepted> {
     return this.post(AnalysisAccepted, `/v1/sessions/${encodeURIComponent(sessionId)}/analyses`, request);
   }
 

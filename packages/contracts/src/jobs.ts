@@ -42,6 +42,8 @@ export const AnalysisRequest = z.strictObject({
   options: AnalysisOptions.optional(),
 });
 export type AnalysisRequest = z.infer<typeof AnalysisRequest>;
+/** What a client sends: defaults (llm, alpha) may be left out. */
+export type AnalysisRequestInput = z.input<typeof AnalysisRequest>;
 
 /** Data of a BullMQ job in a session's queue. */
 export const AnalysisJob = z.object({

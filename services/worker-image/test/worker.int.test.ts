@@ -34,7 +34,7 @@ describe("worker process", () => {
     const jobId = await harness.submit(dataset.id, "describe the data");
     const events = await harness.waitForEvent(jobId, isFinal);
     const sequence = types(events).filter((type) => type !== "job:log");
-    const first = (type: string) => sequence.indexOf(type);
+    const first = (type: (typeof sequence)[number]) => sequence.indexOf(type);
     expect(sequence[0]).toBe("job:queued");
     expect(first("job:started")).toBeGreaterThan(0);
     expect(first("job:progress")).toBeGreaterThan(first("job:started"));
