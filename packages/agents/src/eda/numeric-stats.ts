@@ -125,6 +125,8 @@ function attachHistograms(safe: pl.DataFrame, stats: Map<number, NumericStats>):
     const s = stats.get(Number(column.slice(1)));
     const { min: lo, max: hi } = s?.summary ?? {};
     if (!s || lo === null || lo === undefined || hi === null || hi === undefined) continue;
+    // Values near ±1.8e308 have a range no double holds: no bins can be drawn, so no histogram.
+    if (!Number.isFinite(hi - lo)) continue;
     const k = countOf(row[`${column}:bins`]);
     const counts = new Array<number>(k).fill(0);
     for (const entry of (row[`${column}:hist`] ?? []) as Record<string, unknown>[]) {
@@ -132,7 +134,8 @@ function attachHistograms(safe: pl.DataFrame, stats: Map<number, NumericStats>):
       if (b < k) counts[b] = countOf(entry.count);
     }
     const edges: Histogram["edges"] = Array.from({ length: k + 1 }, (_, j) =>
-      j === k ? hi : lo + (j * (hi - lo)) / k,
+      // (j / k) first: j · range could overflow where range itself does not.
+      j === k ? hi : lo + (hi - lo) * (j / k),
     );
     s.summary.histogram = { edges, counts };
   }
