@@ -54,7 +54,8 @@ export const SchedulerEnv = CommonEnv.extend({
   HOST_DATA_DIR: z.string().min(1).optional(),
   WORKER_IMAGE: z.string().min(1).optional(),
   WORKER_NETWORK: z.string().min(1).optional(),
-  WORKER_MEMORY_MB: z.coerce.number().int().min(64).optional(),
+  /** A job that pushes its worker past this is killed and fails as WORKER_OUT_OF_MEMORY. */
+  WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
   WORKER_CPUS: z.coerce.number().positive().optional(),
   WORKER_PIDS_LIMIT: z.coerce.number().int().min(16).optional(),
   /** Size of the worker container's /tmp (a tmpfs: its only writable path besides its mounts). */

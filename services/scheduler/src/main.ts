@@ -20,7 +20,7 @@ try {
   const redis = createRedis(env.REDIS_URL, `scheduler-${env.SCHEDULER_ID}`);
   redis.on("error", (error) => logger.warn({ err: error }, "redis error"));
   shutdown.add("redis", { close: () => closeRedis(redis) });
-  const runtime = shutdown.add("runtime", await createRuntime(env, logger));
+  const runtime = shutdown.add("runtime", await createRuntime(env, logger, redis));
   const scheduler = new Scheduler({ env, redis, runtime, storage: new LocalStorage(env.DATA_DIR), logger });
   shutdown.add("scheduler", scheduler);
   await scheduler.start();

@@ -32,6 +32,9 @@ export const WORKER_COMMANDS = [
   ...["zrem", "zremrangebyrank", "zremrangebyscore", "zrevrange", "zrevrangebyscore", "zscore"],
 ] as const;
 
+/** A pooled worker's commands before it has a session: wait for its assignment, nothing else. */
+const POOL_SLOT_COMMANDS = ["blpop", "ping", "info", "client|setname", "select"] as const;
+
 /** What a worker connects to Redis with; the password lives only in the worker's environment. */
 export interface RedisCredentials {
   username: string;
@@ -89,6 +92,59 @@ export class WorkerCredentials {
   /** Deletes the session's user; Redis disconnects whoever is still logged in as it. Idempotent. */
   async delete(sessionId: string): Promise<void> {
     await this.acl("DELUSER", this.username(sessionId));
+  }
+
+  poolSlotUsername(slot: string): string {
+    return `${this.namePrefix}pool-${slot}`;
+  }
+
+  /**
+   * A warm-pool slot's user (`<prefix>-worker-pool-<slot>`): until `grantSession` it may only BLPOP
+   * its own assignment key, so a pre-started container holds no access to any session.
+   */
+  async createPoolSlot(slot: string): Promise<RedisCredentials> {
+    const username = this.poolSlotUsername(slot);
+    const password = randomBytes(32).toString("base64url");
+    await this.acl(
+      "SETUSER",
+      username,
+      "reset",
+      "on",
+      `>${password}`,
+      `~${this.keys.poolAssignment(slot)}`,
+      "resetchannels",
+      "-@all",
+      ...POOL_SLOT_COMMANDS.map((command) => `+${command}`),
+    );
+    return { username, password };
+  }
+
+  /**
+   * Turns a slot's user into the session's worker user (its key patterns and WORKER_COMMANDS), in
+   * place of its pool key. Redis applies ACL changes to connections already logged in, so the
+   * pooled container keeps its password; call it before pushing the assignment.
+   */
+  async grantSession(slot: string, sessionId: string): Promise<void> {
+    await this.acl(
+      "SETUSER",
+      this.poolSlotUsername(slot),
+      "resetkeys",
+      ...this.keys.workerKeyPatterns(sessionId),
+      "-@all",
+      ...WORKER_COMMANDS.map((command) => `+${command}`),
+    );
+  }
+
+  /** Deletes a slot's user and cuts its connections. Idempotent. */
+  async deletePoolSlot(slot: string): Promise<void> {
+    await this.acl("DELUSER", this.poolSlotUsername(slot));
+  }
+
+  /** Slots that have a user under this key prefix. */
+  async poolSlots(): Promise<string[]> {
+    const prefix = this.poolSlotUsername("");
+    const users = (await this.acl("USERS")) as string[];
+    return users.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length));
   }
 
   /**

@@ -3,6 +3,7 @@ import { ACTIVE_SESSION_STATUSES, type RedisKeys, redisKeys, type WorkerRef } fr
 import {
   closeRedis,
   EventLog,
+  JobStore,
   type Logger,
   type Redis,
   type SessionRecord,
@@ -12,6 +13,7 @@ import {
 } from "@assay/runtime";
 import type { SchedulerSettings } from "./env.js";
 import { Leases } from "./leases.js";
+import { failJobsKilledOutOfMemory, KILLED_EXIT_CODE } from "./out-of-memory-jobs.js";
 import { QueueProbe } from "./queue-probe.js";
 import { WorkerCredentials, workerRedisUrl } from "./redis-acl.js";
 import { LABELS, MANAGED_BY, type WorkerRuntime } from "./runtimes/runtime.js";
@@ -67,6 +69,7 @@ export class Scheduler {
   private readonly keys: RedisKeys;
   private readonly events: EventLog;
   private readonly sessions: SessionStore;
+  private readonly jobs: JobStore;
   private readonly leases: Leases;
   private readonly queues: QueueProbe;
   /** Per-session Redis ACL users; absent with WORKER_REDIS_ACL=false. */
@@ -98,6 +101,7 @@ export class Scheduler {
     this.keys = redisKeys(deps.env.KEY_PREFIX);
     this.events = new EventLog(this.redis, this.keys, deps.env.EVENTS_MAX_LEN);
     this.sessions = new SessionStore(this.redis, this.keys, this.events);
+    this.jobs = new JobStore(this.redis, this.keys, this.events);
     this.leases = new Leases(this.redis, this.keys, this.id, deps.env.LEASE_MS);
     this.queues = new QueueProbe(this.redis, this.keys);
     this.workerUsers = deps.env.WORKER_REDIS_ACL ? new WorkerCredentials(this.redis, this.keys) : undefined;
@@ -382,6 +386,11 @@ export class Scheduler {
     const { sessionId } = owned;
     const workerId = owned.workerId;
     if (workerId) await this.runtime.stop(workerId, 0); // clears what the runtime keeps of a dead worker
+    // A container killed at its memory limit (cgroup v1 podman reports only the 137) must not get its job back.
+    if (this.runtime.kind === "docker" && exitCode === KILLED_EXIT_CODE) {
+      const limit = `${this.env.WORKER_MEMORY_MB} MiB`;
+      await failJobsKilledOutOfMemory(this.jobs, sessionId, limit, owned.log);
+    }
     const now = Date.now();
     owned.restarts = owned.restarts.filter((at) => now - at < this.env.RESTART_WINDOW_MS);
     const giveUp = owned.restarts.length >= this.env.MAX_RESTARTS;

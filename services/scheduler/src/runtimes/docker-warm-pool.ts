@@ -3,11 +3,20 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { PoolAssignment, type RedisKeys, SessionId } from "@assay/contracts";
 import { type Logger, type Redis, storageKeys } from "@assay/runtime";
+import { type WorkerCredentials, workerRedisUrl } from "../redis-acl.js";
 import type { DockerRuntime } from "./docker.js";
 import { handOverDir } from "./hand-over-dir.js";
 import { LABELS, type WorkerInfo, type WorkerRuntime, type WorkerSpec } from "./runtime.js";
 
 export const POOL_ROLE = "pool";
+/**
+ * How a pooled container logs in to Redis: as its slot's own ACL user (host, port and database of
+ * the scheduler's `redisUrl`), or, with WORKER_REDIS_ACL=false, with one shared URL.
+ */
+export type PoolRedisAccess =
+  | { users: WorkerCredentials; redisUrl: string }
+  | { users?: undefined; redisUrl: string };
+
 /** A pooled container's assignment waits this long for it before Redis drops it. */
 const ASSIGNMENT_TTL_SECONDS = 300;
 
@@ -18,8 +27,12 @@ export interface DockerWarmPoolOptions {
   keys: RedisKeys;
   /** Owner labels every pooled container carries (managed-by, scheduler id). */
   labels: Record<string, string>;
-  /** The worker contract's env without SESSION_ID and WORKER_ID, which arrive with the assignment. */
+  /**
+   * The worker contract's env without SESSION_ID and WORKER_ID, which arrive with the assignment,
+   * and without REDIS_URL, which comes from `access`.
+   */
   env: Record<string, string>;
+  access: PoolRedisAccess;
   logger: Logger;
 }
 
@@ -37,9 +50,11 @@ const containerName = (slot: string) => `assay-pool-${slot}`;
  * Keeps `size` worker containers started ahead of demand, so a session gets a warm one.
  *
  * A pooled container starts with POOL_SLOT instead of SESSION_ID/WORKER_ID and BLPOPs
- * `keys.poolAssignment(slot)`; its data mounts are per-slot host dirs. Giving it a session: the slot
- * dirs are renamed into the session's storage dirs (bind mounts follow the directory), the container
- * is renamed to the worker id, the slot→session record is written, and the assignment is pushed.
+ * `keys.poolAssignment(slot)` as its slot's Redis user, which may touch that key only; its data
+ * mounts are per-slot host dirs. Giving it a session: the slot dirs are renamed into the session's
+ * storage dirs (bind mounts follow the directory), the container is renamed to the worker id, the
+ * slot→session record is written, the slot's user is granted the session's keys, and the
+ * assignment is pushed. The slot's user is deleted with its container.
  * A pooled container serves one session and is never reused. Used as the scheduler's runtime:
  * it wraps `DockerRuntime` and reports assigned pool containers with their session label.
  */
@@ -83,7 +98,9 @@ export class DockerWarmPool implements WorkerRuntime {
   async stop(workerId: string, graceMs: number): Promise<void> {
     const slot = (await this.runtime.inspect(workerId))?.labels[LABELS.poolSlot];
     await this.runtime.stop(workerId, graceMs);
-    if (slot) await this.options.redis.hdel(this.options.keys.poolSessions, slot);
+    if (!slot) return;
+    await this.options.redis.hdel(this.options.keys.poolSessions, slot);
+    await this.options.access.users?.deletePoolSlot(slot);
   }
 
   async inspect(workerId: string): Promise<WorkerInfo | undefined> {
@@ -121,7 +138,10 @@ export class DockerWarmPool implements WorkerRuntime {
     await Promise.all(Array.from({ length: Math.max(0, missing) }, () => this.startSlot()));
   }
 
-  /** After a restart: idle pooled containers of this scheduler are reused, dead ones removed. */
+  /**
+   * After a restart: idle pooled containers of this scheduler are reused, dead ones removed, and
+   * slot users whose container is gone (of any scheduler on this engine) deleted.
+   */
   private async adoptIdle(): Promise<void> {
     const pooled = await this.list({ ...this.options.labels, [LABELS.role]: POOL_ROLE });
     for (const worker of pooled.filter((candidate) => this.isIdlePooled(candidate))) {
@@ -129,7 +149,21 @@ export class DockerWarmPool implements WorkerRuntime {
       if (worker.state === "running") this.idle.push(slot);
       else await this.discard(slot);
     }
+    await this.removeStaleSlotUsers();
     this.adopted = true;
+  }
+
+  private async removeStaleSlotUsers(): Promise<void> {
+    const users = this.options.access.users;
+    if (!users) return;
+    const managed = { [LABELS.managedBy]: this.options.labels[LABELS.managedBy] ?? "" };
+    const containers = await this.runtime.list({ ...managed, [LABELS.role]: POOL_ROLE });
+    const live = new Set(containers.map((container) => container.labels[LABELS.poolSlot]));
+    for (const slot of await users.poolSlots()) {
+      if (live.has(slot)) continue;
+      await users.deletePoolSlot(slot);
+      this.options.logger.info({ slot }, "stale pool slot Redis user removed");
+    }
   }
 
   private async startSlot(): Promise<void> {
@@ -141,10 +175,16 @@ export class DockerWarmPool implements WorkerRuntime {
     await this.runtime.giveToWorkerUser(jobs);
     const inside = poolMounts(this.runtime.containerDataDir);
     try {
+      const redisUrl = await this.slotRedisUrl(slot);
       const container = await this.runtime.create(
         containerName(slot),
         { ...this.options.labels, [LABELS.role]: POOL_ROLE, [LABELS.poolSlot]: slot },
-        { ...this.options.env, POOL_SLOT: slot, DATA_DIR: this.runtime.containerDataDir },
+        {
+          ...this.options.env,
+          REDIS_URL: redisUrl,
+          POOL_SLOT: slot,
+          DATA_DIR: this.runtime.containerDataDir,
+        },
         [`${datasets}:${inside.datasets}:ro`, `${jobs}:${inside.jobs}:rw`],
       );
       await container.start();
@@ -153,6 +193,11 @@ export class DockerWarmPool implements WorkerRuntime {
       throw error;
     }
     this.idle.push(slot);
+  }
+
+  private async slotRedisUrl(slot: string): Promise<string> {
+    const { users, redisUrl } = this.options.access;
+    return users ? workerRedisUrl(redisUrl, await users.createPoolSlot(slot)) : redisUrl;
   }
 
   private async assign(slot: string, spec: WorkerSpec): Promise<WorkerInfo> {
@@ -168,6 +213,7 @@ export class DockerWarmPool implements WorkerRuntime {
       await rm(this.slotDir(slot), { recursive: true, force: true });
       await redis.hset(keys.poolSessions, slot, spec.sessionId);
       await this.runtime.rename(containerName(slot), spec.workerId);
+      await this.options.access.users?.grantSession(slot, spec.sessionId);
       await redis
         .multi()
         .lpush(keys.poolAssignment(slot), JSON.stringify(assignment))
@@ -191,6 +237,7 @@ export class DockerWarmPool implements WorkerRuntime {
   private async discard(slot: string): Promise<void> {
     await this.runtime.stop(containerName(slot), 0);
     await rm(this.slotDir(slot), { recursive: true, force: true });
+    await this.options.access.users?.deletePoolSlot(slot);
   }
 
   private slotDir(slot: string): string {
