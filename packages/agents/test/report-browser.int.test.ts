@@ -90,7 +90,10 @@ describe("report.html in headless Chromium", () => {
     expect(problems).toEqual([]);
     // report.md links the PNGs: keep one to look at beside the page.
     const box = out.charts.find((c) => c.name === "chart-box-body-mass-g-species.svg");
-    await writeFile(path.join(artifacts, "chart-box-body-mass-g-species.png"), box?.png?.bytes ?? new Uint8Array());
+    await writeFile(
+      path.join(artifacts, "chart-box-body-mass-g-species.png"),
+      box?.png?.bytes ?? new Uint8Array(),
+    );
   });
 
   it("shows a hostile dataset's names and values as text and runs none of them", async () => {
