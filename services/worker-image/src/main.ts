@@ -19,6 +19,7 @@ import { Heartbeat } from "./heartbeat.js";
 import { PipelineRunner } from "./pipeline-runner.js";
 import { assignedEnv } from "./pool-assignment.js";
 import { createProcessor, recordUnfinishedFailure } from "./processor.js";
+import { exitWhenRedisUserIsLost } from "./redis-user-lost.js";
 
 /** Time the shutdown registry allows beyond the job grace for closing the rest. */
 const SHUTDOWN_MARGIN_MS = 5_000;
@@ -36,6 +37,7 @@ async function main(env: WorkerSettings): Promise<void> {
   shutdown.add("redis", { close: () => closeRedis(redis) });
   const queueRedis = createRedis(env.REDIS_URL, `assay-worker-queue:${env.WORKER_ID}`);
   shutdown.add("queue redis", { close: () => closeRedis(queueRedis) });
+  exitWhenRedisUserIsLost([redis, queueRedis], logger);
 
   const events = new EventLog(redis, keys, env.EVENTS_MAX_LEN);
   const jobs = new JobStore(redis, keys, events);
