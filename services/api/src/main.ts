@@ -2,6 +2,7 @@ import { createLogger, EnvError, maskUrl, parseEnv, ShutdownRegistry } from "@as
 import { createApp } from "./app.js";
 import { InsecureAuthConfig } from "./auth/auth-config.js";
 import { ApiEnv } from "./env.js";
+import { AbandonedUploadSweeper } from "./uploads/abandoned-upload-sweeper.js";
 
 function readEnv(): ApiEnv {
   try {
@@ -30,5 +31,9 @@ shutdown.installSignalHandlers();
 
 // On SIGTERM: stop accepting, end SSE streams, finish in-flight requests, close queues and Redis.
 const api = shutdown.add("api", createAppOrExit());
+shutdown.add(
+  "upload sweeper",
+  new AbandonedUploadSweeper(env.DATA_DIR, env.UPLOAD_TIMEOUT_MS, logger).start(),
+);
 const { url } = await api.listen();
 logger.info({ url, redis: maskUrl(env.REDIS_URL), dataDir: env.DATA_DIR }, "api listening");

@@ -170,7 +170,7 @@ export class FaultStack {
       HOST: "127.0.0.1",
       SCHEDULER_ID: `sched-${this.keyPrefix}`,
       SCHEDULER_STOP_WORKERS_ON_EXIT: "true",
-      HEARTBEAT_MS: "250",
+      HEARTBEAT_MS: "1000",
       LEASE_MS: "2000",
       WORKER_LOCK_DURATION_MS: "2000",
       RESTART_BACKOFF_MS: "100",

@@ -57,7 +57,11 @@ export class SseWriter {
   private write(text: string): void {
     if (this.ended) return;
     if (this.res.writableLength > this.limits.maxBufferedBytes) {
-      this.fail("client too slow: too much unsent data");
+      // A client that stops reading would never receive a closing event behind its backlog, and
+      // end() keeps that backlog in memory until it reads: cut the connection to free it. It
+      // reconnects with Last-Event-ID and loses nothing.
+      this.end();
+      this.res.destroy();
       return;
     }
     this.res.write(text);
