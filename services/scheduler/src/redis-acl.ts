@@ -120,17 +120,20 @@ export class WorkerCredentials {
   }
 
   /**
-   * Turns a slot's user into the session's worker user (its key patterns and WORKER_COMMANDS), in
-   * place of its pool key. Redis applies ACL changes to connections already logged in, so the
-   * pooled container keeps its password; call it before pushing the assignment.
+   * Turns a slot's user into the session's worker user (its key patterns and WORKER_COMMANDS).
+   * Redis applies ACL changes to connections already logged in, so the pooled container keeps its
+   * password; call it before pushing the assignment. The pool key and BLPOP stay allowed: the
+   * container's BLPOP, blocked on that key, is checked again when the assignment arrives.
    */
   async grantSession(slot: string, sessionId: string): Promise<void> {
     await this.acl(
       "SETUSER",
       this.poolSlotUsername(slot),
       "resetkeys",
+      `~${this.keys.poolAssignment(slot)}`,
       ...this.keys.workerKeyPatterns(sessionId),
       "-@all",
+      "+blpop",
       ...WORKER_COMMANDS.map((command) => `+${command}`),
     );
   }

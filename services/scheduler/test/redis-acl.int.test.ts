@@ -113,8 +113,8 @@ it("refuses other sessions, the session's own control keys, global keys, admin c
   await admin.xadd(keys.sessionEvents(other), "*", "type", "session:created");
 
   const refused = {
-    "LRANGE other queue": worker.lrange(`${otherQueue}:wait`, 0, -1),
-    "ZRANGE other queue": worker.zrange(`${otherQueue}:prioritized`, 0, -1),
+    "LRANGE other queue": worker.lrange(`${otherQueue}:wait`, "0", "-1"),
+    "ZRANGE other queue": worker.zrange(`${otherQueue}:prioritized`, "0", "-1"),
     "HGETALL other job": worker.hgetall(`${otherQueue}:job_x`),
     "XRANGE other events": worker.xrange(keys.sessionEvents(other), "-", "+"),
     "XADD other events": worker.xadd(keys.sessionEvents(other), "*", "type", "forged"),
@@ -125,9 +125,9 @@ it("refuses other sessions, the session's own control keys, global keys, admin c
     "HGETALL own session": worker.hgetall(keys.session(sessionId)),
     "HSET own session": worker.hset(keys.session(sessionId), "status", "ready"),
     "GET own lease": worker.get(keys.sessionLease(sessionId)),
-    "ZRANGE own job list": worker.zrange(keys.sessionJobs(sessionId), 0, -1),
-    "ZRANGE sessions": worker.zrange(keys.sessions, 0, -1),
-    "ZRANGE pending": worker.zrange(keys.pendingSessions, 0, -1),
+    "ZRANGE own job list": worker.zrange(keys.sessionJobs(sessionId), "0", "-1"),
+    "ZRANGE sessions": worker.zrange(keys.sessions, "0", "-1"),
+    "ZRANGE pending": worker.zrange(keys.pendingSessions, "0", "-1"),
     "GET job index": worker.get(keys.jobIndex("job_1")),
     "SMEMBERS api keys": worker.smembers(keys.apiKeys),
     "HGETALL api key": worker.hgetall(keys.apiKey("key_1")),

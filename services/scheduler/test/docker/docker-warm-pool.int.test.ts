@@ -4,6 +4,7 @@ import { type RedisKeys, redisKeys } from "@assay/contracts";
 import { closeRedis, createLogger, createRedis, newSessionId, type Redis } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WorkerCredentials } from "../../src/redis-acl.js";
 import { DockerRuntime } from "../../src/runtimes/docker.js";
 import { DockerWarmPool, POOL_ROLE } from "../../src/runtimes/docker-warm-pool.js";
 import { LABELS, MANAGED_BY } from "../../src/runtimes/runtime.js";
@@ -12,8 +13,9 @@ import { type PodmanFixture, startPodman, TEST_RUN_LABEL, WORKER_IMAGE } from ".
 const logger = createLogger("docker-warm-pool-test", "silent");
 
 /**
- * Stands in for the worker's pool mode (not in the worker yet): waits for its assignment, then
- * reports what it got and which datasets it sees through its slot mount.
+ * Stands in for the worker's pool mode, to see the hand-over from inside: waits for its
+ * assignment as its slot's Redis user, then reports what it got and which datasets it sees
+ * through its slot mount. (The real worker's pool mode runs in test/docker/scheduler-docker.)
  */
 const POOLED_WORKER = [
   "node",
@@ -44,7 +46,10 @@ afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
   const leaked = await podman.leftovers();
   for (const name of leaked) await podman.docker.getContainer(name).remove({ force: true });
+  const users = ((await redis.call("ACL", "USERS")) as string[]).filter((name) => name.includes("-worker-"));
+  for (const user of users) await redis.call("ACL", "DELUSER", user);
   expect(leaked, "worker containers left behind").toEqual([]);
+  expect(users, "worker Redis users left behind").toEqual([]);
 });
 
 afterAll(async () => {
@@ -71,8 +76,9 @@ async function poolOf(
     [LABELS.schedulerId]: schedulerId,
     [TEST_RUN_LABEL]: podman.runId,
   };
-  const env = { REDIS_URL: podman.redisUrl, KEY_PREFIX: keys.prefix };
-  const pool = new DockerWarmPool(runtime, { size, redis, keys, labels, env, logger });
+  const env = { KEY_PREFIX: keys.prefix };
+  const access = { users: new WorkerCredentials(redis, keys), redisUrl: podman.redisUrl };
+  const pool = new DockerWarmPool(runtime, { size, redis, keys, labels, env, access, logger });
   pools.push(pool);
   return { pool, keys };
 }
@@ -90,7 +96,10 @@ async function untilFile(file: string, pool: DockerWarmPool, workerId: string): 
     try {
       return await readFile(file, "utf8");
     } catch {
-      expect((await pool.inspect(workerId))?.state).toBe("running");
+      if ((await pool.inspect(workerId))?.state !== "running") {
+        const logs = await podman.docker.getContainer(workerId).logs({ stdout: true, stderr: true });
+        throw new Error(`pooled worker ${workerId} exited:\n${logs.toString()}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -133,9 +142,16 @@ describe("DockerWarmPool", () => {
       [spec.workerId, expect.stringMatching(/^assay-pool-/)].sort(),
     );
 
+    // The slot's Redis user now holds the session's worker keys.
+    const slot = started.labels[LABELS.poolSlot] as string;
+    const users = new WorkerCredentials(redis, keys);
+    const granted = JSON.stringify(await redis.call("ACL", "GETUSER", users.poolSlotUsername(slot)));
+    expect(granted).toContain(`${keys.prefix}:{${spec.sessionId}}:heartbeat`);
+
     await pool.stop(spec.workerId, 0);
     expect(await pool.inspect(spec.workerId)).toBeUndefined();
     expect(await redis.hgetall(keys.poolSessions)).toEqual({});
+    expect(await redis.call("ACL", "GETUSER", users.poolSlotUsername(slot))).toBeNull();
   });
 
   it("starts cold when the pool is empty", async () => {
