@@ -177,6 +177,9 @@ export class FaultStack {
       RESTART_BACKOFF_MAX_MS: "1000",
       REDIS_COMMAND_TIMEOUT_MS: "1000",
       SHUTDOWN_DEADLINE_MS: "5000",
+      // Load loops poll hard: tenant limits are tested elsewhere.
+      TENANT_REQUESTS_PER_MINUTE: "1000000",
+      TENANT_MAX_CONCURRENT_JOBS: "1000",
       ...this.env,
     };
   }
