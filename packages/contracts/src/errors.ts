@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   REDIS_UNAVAILABLE: 503,
   SCHEDULER_UNAVAILABLE: 503,
+  /** The data directory is full: an upload is refused, a job's artifacts cannot be written. */
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
   // Job failure reasons (reported in job status and job:failed events, not as HTTP answers).
   JOB_TIMEOUT: 500,

@@ -1,9 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { AppError } from "@assay/contracts";
+
+/** The storage has no room left for a write (ENOSPC, EDQUOT); retrying helps only once space returns. */
+export class StorageFull extends AppError {
+  constructor(cause: unknown) {
+    super("INSUFFICIENT_STORAGE", "the data directory is full; free space and try again", { cause });
+  }
+}
+
+const isNoSpace = (error: unknown) =>
+  ["ENOSPC", "EDQUOT"].includes((error as NodeJS.ErrnoException)?.code ?? "");
 
 /**
  * Where datasets and artifacts live. Keys are relative, '/'-separated and built only from
@@ -53,20 +64,18 @@ export class LocalStorage implements Storage {
     await mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
     try {
-      const out = createWriteStream(temp, { flags: "wx" });
       if (typeof source === "string" || Buffer.isBuffer(source)) {
-        await new Promise<void>((resolve, reject) => {
-          out.on("error", reject);
-          out.end(source, () => resolve());
-        });
+        // writeFile, not stream.end(data, cb): end's callback also runs on a failed write (a full
+        // disk), which resolved with an empty file.
+        await writeFile(temp, source, { flag: "wx" });
       } else {
-        await pipeline(source, out);
+        await pipeline(source, createWriteStream(temp, { flags: "wx" }));
       }
       await rename(temp, target);
       return { bytes: (await stat(target)).size };
     } catch (error) {
       await rm(temp, { force: true });
-      throw error;
+      throw isNoSpace(error) ? new StorageFull(error) : error;
     }
   }
 
