@@ -1,0 +1,40 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syntheticCsv } from "../datasets.js";
+import { FaultStack, waitFinal } from "./fault-kit.js";
+
+describe("a poison job", () => {
+  let stack: FaultStack;
+  beforeAll(async () => {
+    stack = await FaultStack.start({ env: { JOB_ATTEMPTS: "3" } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("whose dataset the parser cannot read fails once with a reason and does not block the queue", async () => {
+    const client = stack.client();
+    const session = await client.createSession();
+    await client.waitForSession(session.id);
+    const csv = syntheticCsv(5_000);
+    const poison = await client.uploadDataset(session.id, csv, {
+      name: "poison.csv",
+      contentType: "text/csv",
+    });
+    const good = await client.uploadDataset(session.id, csv, { name: "good.csv", contentType: "text/csv" });
+    // The stored file goes bad after it was accepted (disk corruption, a bad restore): binary noise
+    // with ragged quoting, which the CSV reader rejects.
+    const stored = path.join(stack.dataDir, "sessions", session.id, "datasets", `${poison.id}.csv`);
+    await writeFile(stored, Buffer.concat([Buffer.from('a,b\n"1,2\n'), Buffer.alloc(4096, 0xff)]));
+
+    const bad = await client.submitAnalysis(session.id, { datasetId: poison.id, query: "poison" });
+    const after = await client.submitAnalysis(session.id, { datasetId: good.id, query: "good" });
+    const failed = await waitFinal(client, bad.jobId);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.code).toBe("DATASET_LOAD_FAILED");
+    // A load failure is final: no retry despite JOB_ATTEMPTS=3.
+    expect(failed.attempts).toBe(1);
+    expect((await waitFinal(client, after.jobId)).status).toBe("succeeded");
+  });
+});
