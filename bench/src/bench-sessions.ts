@@ -98,22 +98,20 @@ export async function benchSessions(count: number, say: (line: string) => void):
     WORKER_IMAGE,
     WORKER_NETWORK: "host",
   };
+  let dockerFailure = dockerReason;
   if (dockerReason) rows.push(unavailable("docker runtime (cold)", "(no goal)", dockerReason));
   else {
     try {
       rows.push(...(await sessionRows("docker runtime (cold)", dockerEnv, Math.min(count, 10), "(no goal)")));
       say(`sessions: docker cold p50 ${rows.at(-2)?.assay?.median.toFixed(0)} ms`);
     } catch (error) {
-      rows.push(
-        unavailable("docker runtime (cold)", "(no goal)", (error as Error).message.split("\n")[0] ?? ""),
-      );
+      dockerFailure = (error as Error).message.split("\n")[0] ?? "";
+      rows.push(unavailable("docker runtime (cold)", "(no goal)", dockerFailure));
     }
   }
-  const warmReason = dockerReason ?? (await warmPoolUnavailable());
-  if (warmReason) rows.push(unavailable("docker warm pool", "warm-pool p50 ≤ 50 ms", warmReason));
-  else
-    rows.push(
-      unavailable("docker warm pool", "warm-pool p50 ≤ 50 ms", "the bench does not yet set the pool size"),
-    );
+  // The pool runs on the docker runtime: whatever stops one stops the other.
+  const warmReason =
+    dockerFailure ?? (await warmPoolUnavailable()) ?? "the bench does not yet set the scheduler's pool size";
+  rows.push(unavailable("docker warm pool", "warm-pool p50 ≤ 50 ms", warmReason));
   return rows;
 }

@@ -3,7 +3,7 @@
  * its peers on this machine and writes RESULTS.md + results/latest.json (quick: RESULTS-quick.md
  * + results/quick.json, so a CI run never overwrites the committed full results).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +50,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** The `section` its rows carry, per command-line section name. */
+const TITLES: Record<string, string> = {
+  profile: "profile",
+  queue: "queue",
+  sessions: "session start",
+  fanout: "fan-out",
+  footprint: "footprint",
+};
+
 const startedAt = new Date().toISOString();
 const loadAtStart = os.loadavg()[0] ?? 0;
 const rows: BenchRow[] = [];
@@ -64,7 +73,7 @@ for (const [name, run] of Object.entries(SECTIONS)) {
     failed = true;
     console.error(error);
     rows.push({
-      section: name,
+      section: TITLES[name] ?? name,
       figure: "(section failed)",
       unit: "",
       better: "lower",
@@ -75,7 +84,25 @@ for (const [name, run] of Object.entries(SECTIONS)) {
       note: `failed: ${(error as Error).message.split("\n")[0]}`,
     });
   }
+  if (rows.some((row) => row.note?.startsWith("failed:"))) failed = true;
   say(`${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const jsonFile = path.join(benchDir, "results", quick ? "quick.json" : "latest.json");
+// --only re-measures some sections: the other sections' rows of the last run of this mode stay.
+if (only) {
+  const rerun = new Set(only.map((name) => TITLES[name] ?? name));
+  const previous = await readFile(jsonFile, "utf8").then(
+    (text) => (JSON.parse(text) as BenchResults).rows,
+    () => [] as BenchRow[],
+  );
+  const kept = previous.filter((row) => !rerun.has(row.section));
+  const order = Object.values(TITLES);
+  rows.splice(
+    0,
+    rows.length,
+    ...[...kept, ...rows].sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section)),
+  );
 }
 
 const results: BenchResults = {
@@ -88,9 +115,6 @@ const results: BenchResults = {
 const markdown = renderMarkdown(results);
 await mkdir(path.join(benchDir, "results"), { recursive: true });
 await writeFile(path.join(benchDir, quick ? "RESULTS-quick.md" : "RESULTS.md"), markdown);
-await writeFile(
-  path.join(benchDir, "results", quick ? "quick.json" : "latest.json"),
-  `${JSON.stringify(results, null, 2)}\n`,
-);
+await writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${markdown}`);
 process.exitCode = failed ? 1 : 0;
