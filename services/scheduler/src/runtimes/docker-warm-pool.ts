@@ -185,7 +185,10 @@ export class DockerWarmPool implements WorkerRuntime {
           POOL_SLOT: slot,
           DATA_DIR: this.runtime.containerDataDir,
         },
-        [`${datasets}:${inside.datasets}:ro`, `${jobs}:${inside.jobs}:rw`],
+        [
+          `${this.runtime.hostPath(datasets)}:${inside.datasets}:ro`,
+          `${this.runtime.hostPath(jobs)}:${inside.jobs}:rw`,
+        ],
       );
       await container.start();
     } catch (error) {
