@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AssayApiError, AssayClient } from "@assay/client";
 import type { JobView } from "@assay/contracts";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { nanoid } from "nanoid";
 import { eventually, freePort, isAlive } from "../stack-fixture.js";
 
@@ -111,7 +111,7 @@ export class FaultRedis {
     }
   }
 
-  client(options: ConstructorParameters<typeof Redis>[2] = {}): Redis {
+  client(options: RedisOptions = {}): Redis {
     const client = new Redis(this.port, "127.0.0.1", { connectTimeout: 1_000, ...options });
     client.on("error", () => {});
     return client;
