@@ -15,6 +15,7 @@ const packages = [
   "services/api",
   "services/scheduler",
   "services/worker-image",
+  "bench",
 ];
 
 export default defineConfig({
@@ -22,7 +23,7 @@ export default defineConfig({
     projects: packages.map((root) => ({
       extends: true,
       test: {
-        name: `@assay/${root.split("/")[1]}`,
+        name: `@assay/${root.split("/").at(-1)}`,
         root,
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       },
