@@ -4,9 +4,9 @@ import type { StoredEvent } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
 import { eventually } from "../stack-fixture.js";
-import { FaultStack, retrying, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, retrying, waitFinal } from "./fault-kit.js";
 
-describe("the api SIGKILLed and replaced on the same port", () => {
+describe("the api SIGKILLed and replaced on the same port", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let stack: FaultStack;
   beforeAll(async () => {
     // A short upload timeout so the sweeper's age bound (UPLOAD_TIMEOUT_MS) passes quickly.

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { AssayApiError } from "@assay/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
-import { FaultStack, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, waitFinal } from "./fault-kit.js";
 
 const run = promisify(execFile);
 
@@ -18,7 +18,7 @@ async function fillDisk(dir: string): Promise<string> {
   return filler;
 }
 
-describe("the data directory runs full (a 24 MB tmpfs)", () => {
+describe("the data directory runs full (a 24 MB tmpfs)", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let mountDir: string;
   let stack: FaultStack;
   beforeAll(async () => {

@@ -223,7 +223,7 @@ export class FaultStack {
   }
 
   /** Waits until api `index` answers /readyz (Redis and a scheduler up). */
-  async waitReady(index = 0, timeoutMs = 30_000): Promise<void> {
+  async waitReady(index = 0, timeoutMs = 60_000): Promise<void> {
     await eventually(
       async () => {
         const api = this.apis[index]!;
@@ -301,7 +301,7 @@ export async function retrying<T>(request: () => Promise<T>, timeoutMs = 30_000)
 }
 
 /** Polls a job through outages until it is final. */
-export async function waitFinal(client: AssayClient, jobId: string, timeoutMs = 90_000): Promise<JobView> {
+export async function waitFinal(client: AssayClient, jobId: string, timeoutMs = 150_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await retrying(() => client.getJob(jobId), timeoutMs);
@@ -310,3 +310,9 @@ export async function waitFinal(client: AssayClient, jobId: string, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Per-test bound of the fault tests: recovery takes seconds alone, but CI machines (2 cores,
+ * shared with other suites) stretch worker starts and stalled-job checks many times over.
+ */
+export const FAULT_TEST_TIMEOUT_MS = 180_000;

@@ -1,9 +1,11 @@
 import { AssayApiError } from "@assay/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
-import { FaultStack, isRetryable, retrying, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, isRetryable, retrying, waitFinal } from "./fault-kit.js";
 
-describe("a graceful deploy: SIGTERM to each service in turn under load", () => {
+describe("a graceful deploy: SIGTERM to each service in turn under load", {
+  timeout: FAULT_TEST_TIMEOUT_MS,
+}, () => {
   let stack: FaultStack;
   beforeAll(async () => {
     stack = await FaultStack.start({ apis: 2 });

@@ -2,9 +2,9 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
-import { FaultStack, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, waitFinal } from "./fault-kit.js";
 
-describe("a poison job", () => {
+describe("a poison job", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let stack: FaultStack;
   beforeAll(async () => {
     stack = await FaultStack.start({ env: { JOB_ATTEMPTS: "3" } });

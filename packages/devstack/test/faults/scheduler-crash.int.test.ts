@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
 import { eventually, isAlive } from "../stack-fixture.js";
-import { FaultStack, retrying, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, retrying, waitFinal } from "./fault-kit.js";
 
-describe("the scheduler SIGKILLed while workers run jobs", () => {
+describe("the scheduler SIGKILLed while workers run jobs", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let stack: FaultStack;
   beforeAll(async () => {
     stack = await FaultStack.start();

@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { redisKeys } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../stack-fixture.js";
-import { FaultStack } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack } from "./fault-kit.js";
 
 const MAX_BUFFERED = 256 * 1024;
 
@@ -34,7 +34,7 @@ async function sseClients(stack: FaultStack): Promise<number> {
   return Number(/^assay_sse_clients\s+(\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
 }
 
-describe("slow and idle SSE consumers", () => {
+describe("slow and idle SSE consumers", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let stack: FaultStack;
   beforeAll(async () => {
     stack = await FaultStack.start({

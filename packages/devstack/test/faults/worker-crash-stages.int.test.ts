@@ -4,9 +4,9 @@ import type { JobStage, StoredEvent } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCsv } from "../datasets.js";
 import { eventually, isAlive } from "../stack-fixture.js";
-import { FaultStack, waitFinal } from "./fault-kit.js";
+import { FAULT_TEST_TIMEOUT_MS, FaultStack, waitFinal } from "./fault-kit.js";
 
-describe("a worker SIGKILLed at each stage of a job", () => {
+describe("a worker SIGKILLed at each stage of a job", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
   let stack: FaultStack;
   let sessionId: string;
   let datasetId: string;
@@ -91,5 +91,5 @@ describe("a worker SIGKILLed at each stage of a job", () => {
 
     const next = await client.submitAnalysis(sessionId, { datasetId, query: "after the poison" });
     expect((await waitFinal(client, next.jobId)).status).toBe("succeeded");
-  }, 150_000);
+  });
 });
