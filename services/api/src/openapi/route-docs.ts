@@ -185,6 +185,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
       "DATASET_TOO_WIDE",
       "DATASET_LINE_TOO_LONG",
       "DATASET_NOT_TEXT",
+      "INSUFFICIENT_STORAGE",
     ],
   },
   {
