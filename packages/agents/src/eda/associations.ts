@@ -1,7 +1,6 @@
 import type { Association } from "@assay/contracts";
 import pl from "nodejs-polars";
-import { finiteOrNull } from "./finite.js";
-import { alias, selectRow } from "./safe-frame.js";
+import { alias } from "./safe-frame.js";
 
 export interface AssociationColumn {
   index: number;
@@ -14,8 +13,10 @@ export function associationId(x: string, y: string, method: Association["method"
 }
 
 /**
- * Pearson and Spearman of every numeric pair in one query. Non-finite values become missing first;
- * polars then drops rows where either value is missing (pairwise deletion, as scipy on complete pairs).
+ * Pearson and Spearman of every numeric pair. Non-finite values count as missing, and each pair
+ * uses the rows where both values are present (pairwise deletion, as scipy on complete pairs).
+ * Each column is read once; Spearman ranks come from the column's sorted distinct values (average
+ * ranks for ties, as scipy), so no pair sorts anything.
  */
 export function numericAssociations(
   safe: pl.DataFrame,
@@ -23,49 +24,116 @@ export function numericAssociations(
 ): Association[] {
   const numeric = columns.filter((c) => c.role === "numeric");
   if (numeric.length < 2) return [];
-  const x = pl.cols(numeric.map((c) => alias(c.index))).cast(pl.Float64);
-  const finite = safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(null)));
-  const pairs = pairsOf(numeric);
-  // Every polars expression object costs ~0.5 ms to build in nodejs-polars: reuse one per column.
-  const columnExprs = new Map(numeric.map((c) => [c.index, pl.col(alias(c.index))]));
-  const col = (c: AssociationColumn) => columnExprs.get(c.index) as pl.Expr;
-  const row = selectRow(
-    finite,
-    pairs.flatMap(([a, b], k) => [
-      pl.pearsonCorr(col(a), col(b)).alias(`${k}:pearson`),
-      pl.spearmanRankCorr(col(a), col(b)).alias(`${k}:spearman`), // average ranks, as scipy
-    ]),
-  );
-  const pairCount = completePairCounter(finite, numeric);
-  return pairs.flatMap(([a, b], k) => {
-    const n = pairCount(a.index, b.index);
-    return (["pearson", "spearman"] as const).flatMap((method) => {
-      const value = finiteOrNull(row[`${k}:${method}`]);
-      return value === null || n < 3 ? [] : [make(a.name, b.name, method, value, n)];
-    });
+  const series = rankableColumns(safe, numeric);
+  const rows = safe.height;
+  const left = new Float64Array(rows);
+  const right = new Float64Array(rows);
+  return pairsOf(numeric).flatMap(([a, b]) => {
+    const x = series.get(a.index) as RankableColumn;
+    const y = series.get(b.index) as RankableColumn;
+    const pearson = pearsonCorrelation(x.values, y.values);
+    averageRanks(x, y, left);
+    averageRanks(y, x, right);
+    const spearman = pearsonCorrelation(left, right);
+    return [
+      ...(pearson.n >= 3 && Number.isFinite(pearson.r)
+        ? [make(a.name, b.name, "pearson", pearson.r, pearson.n)]
+        : []),
+      ...(spearman.n >= 3 && Number.isFinite(spearman.r)
+        ? [make(a.name, b.name, "spearman", spearman.r, spearman.n)]
+        : []),
+    ];
   });
 }
 
-/** Rows where both columns are present, from each column's missing mask (only columns with gaps are read). */
-function completePairCounter(
-  frame: pl.DataFrame,
+interface RankableColumn {
+  /** Values as doubles, NaN where missing or not finite. */
+  values: Float64Array;
+  /** Index of each row's value among the sorted distinct values, −1 where missing. */
+  codes: Int32Array;
+  distinct: number;
+}
+
+/** Each numeric column once: its values, and each value's place among the column's distinct values. */
+function rankableColumns(
+  safe: pl.DataFrame,
   columns: readonly AssociationColumn[],
-): (a: number, b: number) => number {
-  const rows = frame.height;
-  const masks = new Map<number, Uint8Array>();
-  for (const c of columns) {
-    const series = frame.getColumn(alias(c.index));
-    if (series.nullCount() > 0)
-      masks.set(c.index, Uint8Array.from(series.isNull().toArray() as boolean[], Number));
+): Map<number, RankableColumn> {
+  const x = pl.cols(columns.map((c) => alias(c.index))).cast(pl.Float64);
+  const finite = safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)));
+  return new Map(
+    columns.map((c) => {
+      const column = finite.getColumn(alias(c.index));
+      const values = column.toTypedArray() as Float64Array;
+      const distinct = column.filter(column.isFinite()).unique().sort().toTypedArray() as Float64Array;
+      const codes = new Int32Array(values.length);
+      for (let r = 0; r < values.length; r++) {
+        const v = values[r] as number;
+        codes[r] = Number.isNaN(v) ? -1 : indexOfSorted(distinct, v);
+      }
+      return [c.index, { values, codes, distinct: distinct.length }];
+    }),
+  );
+}
+
+function indexOfSorted(sorted: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < target) lo = mid + 1;
+    else hi = mid;
   }
-  return (a, b) => {
-    const ma = masks.get(a);
-    const mb = masks.get(b);
-    if (!ma && !mb) return rows;
-    let missing = 0;
-    for (let r = 0; r < rows; r++) missing += (ma?.[r] ?? 0) | (mb?.[r] ?? 0);
-    return rows - missing;
-  };
+  return lo;
+}
+
+/** Average ranks (1-based) of `column` among the rows where `other` is present too, NaN elsewhere. */
+function averageRanks(column: RankableColumn, other: RankableColumn, into: Float64Array): void {
+  const { codes } = column;
+  const counts = new Float64Array(column.distinct);
+  for (let r = 0; r < codes.length; r++) {
+    const code = codes[r] as number;
+    if (code >= 0 && (other.codes[r] as number) >= 0) counts[code] = (counts[code] as number) + 1;
+  }
+  let below = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const count = counts[k] as number;
+    counts[k] = below + (count + 1) / 2;
+    below += count;
+  }
+  for (let r = 0; r < codes.length; r++) {
+    const code = codes[r] as number;
+    into[r] = code >= 0 && (other.codes[r] as number) >= 0 ? (counts[code] as number) : Number.NaN;
+  }
+}
+
+/** Pearson's r over the rows where both are present (two passes, for accuracy), and that row count. */
+function pearsonCorrelation(x: Float64Array, y: Float64Array): { r: number; n: number } {
+  let n = 0;
+  let sumX = 0;
+  let sumY = 0;
+  for (let r = 0; r < x.length; r++) {
+    const a = x[r] as number;
+    const b = y[r] as number;
+    if (Number.isNaN(a) || Number.isNaN(b)) continue;
+    n++;
+    sumX += a;
+    sumY += b;
+  }
+  const meanX = sumX / n;
+  const meanY = sumY / n;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (let r = 0; r < x.length; r++) {
+    const a = (x[r] as number) - meanX;
+    const b = (y[r] as number) - meanY;
+    if (Number.isNaN(a) || Number.isNaN(b)) continue;
+    xx += a * a;
+    yy += b * b;
+    xy += a * b;
+  }
+  return { r: xy / Math.sqrt(xx * yy), n };
 }
 
 /**
