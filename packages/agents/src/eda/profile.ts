@@ -220,7 +220,9 @@ function countDuplicateRows(safe: pl.DataFrame, basics: readonly ColumnBasics[],
   if (comparable.length < basics.length) notes.push("duplicate rows compare only columns of simple types");
   if (comparable.length === 0 || safe.height === 0) return 0;
   const frame = safe.select(...comparable.map((c) => pl.col(c)));
-  return frame.height - frame.unique().height;
+  // Only rows whose hash repeats can be duplicates: compare those exactly (hash collisions fall out).
+  const suspects = frame.filter(frame.hashRows().isDuplicated());
+  return suspects.height - suspects.unique().height;
 }
 
 /** Approximate bytes: fixed width per value, characters of strings, a validity bitmap where values are missing. */

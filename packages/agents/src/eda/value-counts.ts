@@ -33,13 +33,18 @@ export function valueCounts(
     result.set(index, { counts: sortCounts(counts), complete: true });
   }
   for (const { index } of columns.filter((c) => c.distinct > FULL_COUNTS_MAX_DISTINCT)) {
+    // Grouped on the column's own type, then only the groups are cast to text; lazily, so the
+    // sort followed by head runs as a top-k instead of sorting every group.
     const top = safe
-      .select(asText(index).alias("value"))
+      .lazy()
+      .select(pl.col(alias(index)).alias("value"))
       .dropNulls()
       .groupBy("value")
       .len()
+      .select(pl.col("value").cast(pl.Utf8), pl.col("len"))
       .sort(["len", "value"], [true, false])
       .head(TOP_VALUES)
+      .collectSync()
       .toRecords();
     result.set(index, {
       counts: top.map((r) => ({ value: String(r.value), count: countOf(r.len) })),
