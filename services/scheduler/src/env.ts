@@ -61,6 +61,11 @@ export const SchedulerEnv = CommonEnv.extend({
   /** Size of the worker container's /tmp (a tmpfs: its only writable path besides its mounts). */
   WORKER_TMPFS_MB: z.coerce.number().int().min(1).optional(),
   /**
+   * JS heap of each worker's pipeline thread (any runtime): a job that exhausts it fails as
+   * WORKER_OUT_OF_MEMORY, unretried, and the worker goes on with a fresh thread. Unset: Node's default.
+   */
+  PIPELINE_HEAP_LIMIT_MB: z.coerce.number().int().min(16).optional(),
+  /**
    * Docker runtime: containers kept started ahead of demand, so a new session skips the cold start
    * (src/runtimes/docker-warm-pool.ts). 0 turns the pool off.
    */

@@ -52,5 +52,6 @@ export function sharedWorkerEnv(env: SchedulerSettings): Record<string, string> 
     JOB_TIMEOUT_MS: String(env.WORKER_JOB_TIMEOUT_MS),
     LOCK_DURATION_MS: String(env.WORKER_LOCK_DURATION_MS),
     EVENTS_MAX_LEN: String(env.EVENTS_MAX_LEN),
+    ...(env.PIPELINE_HEAP_LIMIT_MB ? { PIPELINE_HEAP_LIMIT_MB: String(env.PIPELINE_HEAP_LIMIT_MB) } : {}),
   };
 }

@@ -38,3 +38,35 @@ describe("a poison job", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
     expect((await waitFinal(client, after.jobId)).status).toBe("succeeded");
   });
 });
+
+describe("a job that exhausts the pipeline heap (PIPELINE_HEAP_LIMIT_MB)", {
+  timeout: FAULT_TEST_TIMEOUT_MS,
+}, () => {
+  let stack: FaultStack;
+  beforeAll(async () => {
+    // 16 MB (the least allowed) is far below what any analysis needs (96 MB runs 400k rows), so every job
+    // is a poison job: what matters is that each one ends, once, and the worker goes on.
+    stack = await FaultStack.start({ env: { JOB_ATTEMPTS: "3", PIPELINE_HEAP_LIMIT_MB: "16" } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("fails with WORKER_OUT_OF_MEMORY without retry, and the same worker takes the next job", async () => {
+    const client = stack.client();
+    const session = await client.createSession();
+    const ready = await client.waitForSession(session.id);
+    const dataset = await client.uploadDataset(session.id, syntheticCsv(2_000), {
+      name: "heap.csv",
+      contentType: "text/csv",
+    });
+    const first = await client.submitAnalysis(session.id, { datasetId: dataset.id, query: "heap" });
+    const second = await client.submitAnalysis(session.id, { datasetId: dataset.id, query: "next" });
+    for (const { jobId } of [first, second]) {
+      const job = await waitFinal(client, jobId);
+      expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "WORKER_OUT_OF_MEMORY" } });
+    }
+    // Only the pipeline thread died: the session's worker is the one it started with.
+    expect((await client.getSession(session.id)).worker?.id).toBe(ready.worker!.id);
+  });
+});
