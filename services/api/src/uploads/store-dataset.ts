@@ -1,6 +1,6 @@
 import { pipeline, type Readable } from "node:stream";
 import { Dataset, type DatasetFormat } from "@assay/contracts";
-import { detectFormat, FORMAT_EXTENSION, HEAD_BYTES, inspectDataset } from "@assay/datasets";
+import { detectFormat, FORMAT_EXTENSION, HEAD_BYTES } from "@assay/datasets/formats";
 import { newDatasetId, storageKeys } from "@assay/runtime";
 import { UploadTimedOut } from "../errors.js";
 import type { Services } from "../services.js";
@@ -49,6 +49,8 @@ export async function storeDataset(
     key = storageKeys.dataset(sessionId, datasetId, FORMAT_EXTENSION[format]);
     await services.storage.write(key, checked);
     clearTimeout(timer);
+    // Loaded on the first upload: nodejs-polars' native addon would add ~37 MB to an idle api.
+    const { inspectDataset } = await import("@assay/datasets");
     const shape = await inspectDataset(await services.storage.localPath(key), format);
     const dataset = Dataset.parse({
       id: datasetId,
