@@ -2,6 +2,7 @@ import type { AssayEvent, StoredEvent } from "@assay/contracts";
 import { compareStreamIds } from "@assay/runtime";
 import type { Context } from "koa";
 import type { Services } from "../services.js";
+import { sseFrameOf } from "./sse-frame.js";
 import { SseWriter } from "./sse-writer.js";
 
 export interface EventStreamOptions {
@@ -39,15 +40,23 @@ export async function openEventStream(ctx: Context, services: Services, options:
   let held: StoredEvent[] = [];
   let heldOverflowed = false;
 
+  // A batch goes out as one write of frames shared with the session's other clients.
   const forward = (events: StoredEvent[]) => {
+    if (!sse.isOpen) return;
+    const frames: Buffer[] = [];
+    let ended = false;
     for (const stored of events) {
-      if (!sse.isOpen) return;
       if (compareStreamIds(stored.id, lastSeenId) <= 0) continue;
       lastSeenId = stored.id;
       if (!include(stored.event)) continue;
-      sse.send(stored);
-      if (endsAfter(stored.event)) sse.end();
+      frames.push(sseFrameOf(stored));
+      if (endsAfter(stored.event)) {
+        ended = true;
+        break;
+      }
     }
+    sse.sendFrames(frames);
+    if (ended) sse.end();
   };
 
   // Subscribing before the headers go out: if Redis is down the client gets a 503 JSON answer.

@@ -1,5 +1,4 @@
 import type { ServerResponse } from "node:http";
-import type { StoredEvent } from "@assay/contracts";
 
 export interface SseLimits {
   heartbeatMs: number;
@@ -35,9 +34,10 @@ export class SseWriter {
     this.heartbeat = setInterval(() => this.write(": heartbeat\n\n"), this.limits.heartbeatMs);
   }
 
-  /** One event; JSON.stringify escapes newlines, so `data` is always a single line. */
-  send({ id, event }: StoredEvent): void {
-    this.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  /** Ready-made SSE frames (see sse-frame.ts), written as one chunk. */
+  sendFrames(frames: Buffer[]): void {
+    if (frames.length === 0) return;
+    this.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /** Ends the stream with a final `error` event saying why. */
@@ -54,7 +54,7 @@ export class SseWriter {
     if (!this.res.writableEnded) this.res.end();
   }
 
-  private write(text: string): void {
+  private write(chunk: string | Buffer): void {
     if (this.ended) return;
     if (this.res.writableLength > this.limits.maxBufferedBytes) {
       // A client that stops reading would never receive a closing event behind its backlog, and
@@ -64,6 +64,6 @@ export class SseWriter {
       this.res.destroy();
       return;
     }
-    this.res.write(text);
+    this.res.write(chunk);
   }
 }
