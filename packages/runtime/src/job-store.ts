@@ -44,10 +44,11 @@ export class JobStore {
         attempts: 0,
         createdAt: job.submittedAt,
       })
-      .zadd(this.keys.sessionJobs(job.sessionId), Date.parse(job.submittedAt), job.jobId);
+      .zadd(this.keys.sessionJobs(job.sessionId), Date.parse(job.submittedAt), job.jobId)
+      .set(this.keys.jobIndex(job.jobId), job.sessionId);
     this.events.appendTo(batch, { type: "job:queued", sessionId: job.sessionId, jobId: job.jobId });
+    // One round trip: this is on the submit path.
     await batch.exec();
-    await this.redis.set(this.keys.jobIndex(job.jobId), job.sessionId);
   }
 
   async sessionOf(jobId: string): Promise<string | undefined> {

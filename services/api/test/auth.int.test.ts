@@ -263,6 +263,20 @@ describe("quotas and rate limits", () => {
     expect((await submit(sessionId, dataset.id, call)).status).toBe(202);
   });
 
+  it("a refused submit takes no place, and a finished job's place is reclaimed when the cap is reached", async () => {
+    const tenant = freshTenant();
+    const call = as(await fx.newKey(tenant));
+    await setTenantLimitOverrides(fx.redis, fx.api.services.keys, tenant, { concurrentJobs: 1 });
+    const sessionId = await newSession(call);
+    const dataset = await uploadCsv(sessionId, call);
+    await expectError(await submit(sessionId, "ds_000000000000000000000000", call), 404, "DATASET_NOT_FOUND");
+    const accepted = await submit(sessionId, dataset.id, call);
+    expect(accepted.status).toBe(202);
+    const { jobId } = await accepted.json();
+    await fx.redis.hset(fx.api.services.keys.job(sessionId, jobId), "status", "succeeded");
+    expect((await submit(sessionId, dataset.id, call)).status).toBe(202);
+  });
+
   it("caps upload bytes per day", async () => {
     const tenant = freshTenant();
     const call = as(await fx.newKey(tenant));

@@ -55,15 +55,21 @@ export class TenantQuotas {
     await this.redis.zrem(this.keys.tenantSessions(tenant), sessionId);
   }
 
+  /**
+   * On the submit path, so one round trip when there is room: entries of finished jobs (nothing
+   * removes them when a job ends) are pruned only when they would refuse the job.
+   */
   async admitJob(tenant: string, sessionId: string, jobId: string, submittedAtMs: number): Promise<void> {
     const key = this.keys.tenantActiveJobs(tenant);
-    await this.prune(key, async (member) => {
-      const [memberSession = "", memberJob = ""] = member.split("/");
-      const status = await this.redis.hget(this.keys.job(memberSession, memberJob), "status");
+    const member = `${sessionId}/${jobId}`;
+    const { concurrentJobs } = await this.limits.of(tenant);
+    if (await this.admit(key, concurrentJobs, submittedAtMs, member)) return;
+    await this.prune(key, async (entry) => {
+      const [entrySession = "", entryJob = ""] = entry.split("/");
+      const status = await this.redis.hget(this.keys.job(entrySession, entryJob), "status");
       return status === null || FINAL_JOB_STATUSES.includes(status as JobStatus);
     });
-    const { concurrentJobs } = await this.limits.of(tenant);
-    if (!(await this.admit(key, concurrentJobs, submittedAtMs, `${sessionId}/${jobId}`))) {
+    if (!(await this.admit(key, concurrentJobs, submittedAtMs, member))) {
       throw new TooManyRequests(
         "QUOTA_EXCEEDED",
         `this tenant already has ${concurrentJobs} queued or running jobs; wait for one to finish`,

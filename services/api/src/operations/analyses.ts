@@ -20,45 +20,60 @@ export async function submitAnalysis(
   sessionId: string,
   request: AnalysisRequest,
 ): Promise<AnalysisAccepted> {
-  const session = await getActiveSession(services, tenant, sessionId);
-  const dataset = await services.sessions.dataset(sessionId, request.datasetId);
-  if (!dataset) throw new DatasetNotFound(request.datasetId);
-  if (session.status === "stopped") await wakeSession(services, sessionId);
+  const jobId = newJobId();
+  const submittedAt = new Date();
+  // Independent steps go out together (one round trip where there were three); admission is
+  // undone when the session or dataset turns out to be missing, and their errors come first.
+  const [session, dataset, admission] = await Promise.allSettled([
+    getActiveSession(services, tenant, sessionId),
+    services.sessions.dataset(sessionId, request.datasetId),
+    services.quotas.admitJob(tenant, sessionId, jobId, submittedAt.getTime()),
+  ]);
+  const release = () => services.quotas.releaseJob(tenant, sessionId, jobId).catch(() => {});
+  if (session.status === "rejected" || dataset.status === "rejected" || !dataset.value) {
+    if (admission.status === "fulfilled") await release();
+    if (session.status === "rejected") throw session.reason;
+    if (dataset.status === "rejected") throw dataset.reason;
+    throw new DatasetNotFound(request.datasetId);
+  }
+  if (admission.status === "rejected") throw admission.reason;
+  if (session.value.status === "stopped") await wakeSession(services, sessionId);
 
   const job = AnalysisJob.parse({
-    jobId: newJobId(),
+    jobId,
     sessionId,
-    datasetId: dataset.id,
+    datasetId: dataset.value.id,
     query: request.query,
     ...(request.hypotheses ? { hypotheses: request.hypotheses } : {}),
     options: AnalysisOptions.parse(request.options ?? {}),
-    submittedAt: new Date().toISOString(),
+    submittedAt: submittedAt.toISOString(),
   });
-  await services.quotas.admitJob(tenant, sessionId, job.jobId, Date.parse(job.submittedAt));
+  // The record goes in before the BullMQ job: a worker that finds no record fails the job.
   try {
     await services.jobs.create(job);
   } catch (error) {
-    await services.quotas.releaseJob(tenant, sessionId, job.jobId).catch(() => {});
+    await release();
     throw error;
   }
-  try {
-    const retention = { age: services.env.JOB_RETENTION_SECONDS };
-    await services.queues.of(sessionId).add("analysis", job, {
-      jobId: job.jobId,
+  const retention = { age: services.env.JOB_RETENTION_SECONDS };
+  const queued = services.queues
+    .of(sessionId)
+    .add("analysis", job, {
+      jobId,
       attempts: services.env.JOB_ATTEMPTS,
       backoff: { type: "exponential", delay: 1_000 },
       removeOnComplete: retention,
       removeOnFail: retention,
+    })
+    .catch(async (error: unknown) => {
+      await markNeverQueued(services, job).catch(() => {});
+      await release();
+      throw error;
     });
-  } catch (error) {
-    await markNeverQueued(services, job).catch(() => {});
-    await services.quotas.releaseJob(tenant, sessionId, job.jobId).catch(() => {});
-    throw error;
-  }
-  await services.sessions.touch(sessionId);
+  await Promise.all([queued, services.sessions.touch(sessionId)]);
   const self = `/v1/jobs/${job.jobId}`;
   return {
-    jobId: job.jobId,
+    jobId,
     status: "queued",
     links: { self, events: `${self}/events`, report: `${self}/report` },
   };
