@@ -99,9 +99,9 @@ export async function runPipeline(
     maxHypotheses: input.options.maxHypotheses ?? DEFAULT_MAX_HYPOTHESES,
     signal: hooks.signal,
   });
-  const operations = runOperations(df, plan.operations);
-  const planNotes = operations.failure ? [...plan.notes, operations.failure] : plan.notes;
-  if (operations.failure) hooks.onLog("warn", operations.failure);
+  const operations = runOperations(df, plan.pipelines);
+  const planNotes = [...plan.notes, ...operations.failures];
+  for (const failure of operations.failures) hooks.onLog("warn", failure);
   hooks.onProgress(
     "planning",
     100,

@@ -48,7 +48,7 @@ describe("LLM agents against an OpenAI-compatible server (real HTTP, unmodified 
         rationale: "the question asks whether mass differs by species",
       },
     ]);
-    expect(plan?.operations).toEqual(VALID_PLAN.operations);
+    expect(plan?.pipelines).toEqual([VALID_PLAN.operations]);
     const [request] = fake.completions;
     expect(request?.body?.response_format).toMatchObject({
       type: "json_schema",

@@ -21,7 +21,7 @@ const deterministic = {
     hypotheses: [
       { spec: { kind: "association" as const, x: "mass", y: "flipper" }, source: "profile" as const },
     ],
-    operations: [],
+    pipelines: [],
     notes: ["deterministic plan"],
   }),
   narrate: async () => ({

@@ -88,6 +88,31 @@ describe("runPipeline on real datasets (vega-datasets); expected values from sci
     expect(report.answer.text).toContain("8.554 for snow");
   });
 
+  it("seattle-weather: average temp_max and precipitation by weather → a table per metric, each from the data", async () => {
+    const out = await analyse(
+      loadDataset("seattle-weather.csv"),
+      "average temp_max and precipitation by weather",
+    );
+    const report = expectSoundReport(out);
+    const means = report.answer.tables.filter((t) => t.id.startsWith("t"));
+    expect(means.map((t) => [t.id, t.columns])).toEqual([
+      ["t1", ["weather", "mean_temp_max", "count_temp_max"]],
+      ["t2", ["weather", "mean_precipitation", "count_precipitation"]],
+    ]);
+    // numpy.mean of precipitation per weather (as in the single-metric case above)
+    closeTo(means[1]?.rows.find((r) => r[0] === "snow")?.[1] as number, 8.553846153846154, 1e-12);
+    expect(report.methods.join(" ")).not.toContain("could not run");
+  });
+
+  it("penguins: mean body mass by species and by island → one table per grouping", async () => {
+    const out = await analyse(loadDataset("penguins.json"), "mean Body Mass (g) by Species and by Island");
+    const report = expectSoundReport(out);
+    const grouped = report.answer.tables.filter((t) => t.id.startsWith("t"));
+    expect(grouped.map((t) => t.columns[0])).toEqual(["Species", "Island"]);
+    expect(grouped.map((t) => t.id)).toEqual(["t1", "t2"]);
+    for (const t of grouped) expect(report.answer.text).toContain(`Table ${t.id}`);
+  });
+
   it("movies: a messy real dataset (mixed types, nulls) completes with a clear result", async () => {
     const out = await analyse(loadDataset("movies.json"), "what drives IMDB Rating?");
     const report = expectSoundReport(out);

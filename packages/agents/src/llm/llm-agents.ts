@@ -44,7 +44,7 @@ export class LlmAgents {
       this.ledger.wrote("plan");
       this.hooks.onLog(
         "info",
-        `the model planned ${plan.hypotheses.length} hypotheses and ${plan.operations.length} operations`,
+        `the model planned ${plan.hypotheses.length} hypotheses and ${plan.pipelines.flat().length} operations`,
       );
     }
     return plan;

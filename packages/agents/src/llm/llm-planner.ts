@@ -30,7 +30,9 @@ function checkPlan(profile: Profile, max: number) {
     const notes = [`planned by the model: ${answer.notes}`];
     if (answer.hypotheses.length > max)
       notes.push(`kept the first ${max} of ${answer.hypotheses.length} hypotheses`);
-    return { value: { hypotheses, operations, notes } satisfies Plan, problems };
+    // The model plans one chain; it is the plan's single pipeline.
+    const pipelines = operations.length > 0 ? [operations] : [];
+    return { value: { hypotheses, pipelines, notes } satisfies Plan, problems };
   };
 }
 

@@ -43,7 +43,8 @@ function predicate(op: Extract<DataOperation, { op: "filter" }>): pl.Expr {
   }
 }
 
-function apply(df: pl.DataFrame, op: DataOperation): pl.DataFrame {
+/** One declarative step with polars; throws what polars throws (a missing column, a wrong type). */
+export function applyOperation(df: pl.DataFrame, op: DataOperation): pl.DataFrame {
   switch (op.op) {
     case "filter":
       return df.filter(predicate(op));
@@ -89,7 +90,7 @@ export function toResultTable(df: pl.DataFrame, id: string, title: string): Resu
 export function executeOperations(df: pl.DataFrame, ops: DataOperation[]): ResultTable[] {
   let current = df;
   return ops.map((op, index) => {
-    current = apply(current, op);
+    current = applyOperation(current, op);
     return toResultTable(current, `t${index + 1}`, describeOperation(op));
   });
 }

@@ -1,7 +1,8 @@
 import type { Profile } from "@assay/contracts";
 import type { PlannedHypothesis } from "../hypotheses/index.js";
+import type { Plan } from "./plan.js";
 import { planFromProfile } from "./plan-from-profile.js";
-import { type Plan, planFromQuery } from "./plan-from-query.js";
+import { planFromQuery } from "./plan-from-query.js";
 
 export interface PlanAnalysisInput {
   query: string;
@@ -12,7 +13,7 @@ export interface PlanAnalysisInput {
 
 /**
  * The deterministic plan of a job: the request's own hypotheses when it names any, else those the
- * query asks for, else the most informative ones the profile suggests. The query's data operations
+ * query asks for, else the most informative ones the profile suggests. The query's data pipelines
  * (group-by, resample…) are kept in every case, since they answer the question as asked.
  */
 export function planAnalysis(input: PlanAnalysisInput): Plan {
@@ -25,15 +26,15 @@ export function planAnalysis(input: PlanAnalysisInput): Plan {
         source: "request",
         rationale: "named in the request",
       })),
-      operations: fromQuery.operations,
+      pipelines: fromQuery.pipelines,
       notes: [`${input.requested.length} hypotheses came with the request`, ...fromQuery.notes],
     };
   }
-  if (fromQuery.hypotheses.length > 0 || fromQuery.operations.length > 0) return fromQuery;
+  if (fromQuery.hypotheses.length > 0 || fromQuery.pipelines.length > 0) return fromQuery;
   const fromProfile = planFromProfile(input.profile, { max: input.maxHypotheses });
   return {
     hypotheses: fromProfile,
-    operations: [],
+    pipelines: [],
     notes: [
       ...fromQuery.notes,
       fromProfile.length > 0

@@ -1,18 +1,7 @@
 import type { ColumnKind, DataOperation, HypothesisSpec } from "@assay/contracts";
-import type { PlannedHypothesis } from "../hypotheses/index.js";
 import { matchColumns } from "./column-matcher.js";
 import { detectIntents } from "./intent.js";
-
-export interface PlannedColumn {
-  name: string;
-  kind: ColumnKind;
-}
-
-export interface Plan {
-  hypotheses: PlannedHypothesis[];
-  operations: DataOperation[];
-  notes: string[];
-}
+import type { Plan, PlannedColumn } from "./plan.js";
 
 const isGrouping = (kind: ColumnKind) => kind === "categorical" || kind === "boolean";
 
@@ -28,7 +17,9 @@ function dedupe(specs: HypothesisSpec[]): HypothesisSpec[] {
 
 /**
  * Deterministic plan from the words of a query: which columns it names (typos forgiven), what it
- * asks (intent words), and hypotheses whose shapes fit the column kinds, capped at `max`. An empty
+ * asks (intent words), and hypotheses whose shapes fit the column kinds, capped at `max`. Each part
+ * of the question (a grouping, a metric over time, a metric by a grouping) gets its own one-step
+ * pipeline, so a question naming several metrics or groupings yields a table for each. An empty
  * plan with a note means the query names nothing usable: the caller falls back to planFromProfile.
  */
 export function planFromQuery(query: string, columns: PlannedColumn[], opts: { max: number }): Plan {
@@ -39,7 +30,7 @@ export function planFromQuery(query: string, columns: PlannedColumn[], opts: { m
   );
   const notes: string[] = [];
   if (!named.length)
-    return { hypotheses: [], operations: [], notes: ["the query names no column of the dataset"] };
+    return { hypotheses: [], pipelines: [], notes: ["the query names no column of the dataset"] };
   notes.push(`columns named in the query: ${named.join(", ")}`);
   const intents = detectIntents(query);
   notes.push(intents.length ? `intent: ${intents.join(", ")}` : "no intent word; the column kinds decide");
@@ -51,29 +42,33 @@ export function planFromQuery(query: string, columns: PlannedColumn[], opts: { m
     columns.find((c) => c.kind === "datetime")?.name ??
     undefined;
   const specs: HypothesisSpec[] = [];
-  const operations: DataOperation[] = [];
+  const pipelines: DataOperation[][] = [];
   const intent = intents[0];
 
   if (intent === "summary") {
     notes.push("a summary was asked: the profile answers it, no hypothesis is tested");
     for (const group of grouping)
       if (numeric.length)
-        operations.push({
-          op: "group_by",
-          by: [group],
-          measures: numeric.map((column) => ({ column, agg: "mean" })),
-        });
+        pipelines.push([
+          {
+            op: "group_by",
+            by: [group],
+            measures: numeric.map((column) => ({ column, agg: "mean" })),
+          },
+        ]);
   } else if (intent === "trend") {
     if (!time) notes.push("a trend was asked but the dataset has no date column");
     else
       for (const metric of numeric) {
         specs.push({ kind: "trend", metric, time });
-        operations.push({
-          op: "resample",
-          time,
-          every: "month",
-          measures: [{ column: metric, agg: "mean" }],
-        });
+        pipelines.push([
+          {
+            op: "resample",
+            time,
+            every: "month",
+            measures: [{ column: metric, agg: "mean" }],
+          },
+        ]);
       }
   } else if (intent === "regression" && numeric.length) {
     const [target, ...rest] = numeric;
@@ -85,14 +80,16 @@ export function planFromQuery(query: string, columns: PlannedColumn[], opts: { m
     for (const metric of numeric)
       for (const groupBy of grouping) {
         specs.push({ kind: "difference", metric, groupBy });
-        operations.push({
-          op: "group_by",
-          by: [groupBy],
-          measures: [
-            { column: metric, agg: "mean" },
-            { column: metric, agg: "count" },
-          ],
-        });
+        pipelines.push([
+          {
+            op: "group_by",
+            by: [groupBy],
+            measures: [
+              { column: metric, agg: "mean" },
+              { column: metric, agg: "count" },
+            ],
+          },
+        ]);
       }
   } else {
     // Association, or no clear intent: test every named pair with the test their kinds call for.
@@ -117,7 +114,7 @@ export function planFromQuery(query: string, columns: PlannedColumn[], opts: { m
       source: "planner",
       rationale: `named in the query: "${query.slice(0, 200)}"`,
     })),
-    operations,
+    pipelines,
     notes,
   };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { executeOperations } from "./execute-operations.js";
 import { planFromProfile } from "./plan-from-profile.js";
 import { planFromQuery } from "./plan-from-query.js";
+import { runOperations } from "./run-operations.js";
 
 const columns: { name: string; kind: ColumnKind }[] = [
   { name: "body_mass_g", kind: "numeric" },
@@ -33,7 +34,20 @@ describe("planFromQuery", () => {
   it("a summary request proposes no hypothesis", () => {
     const plan = planFromQuery("describe the distribution of body mass g by species", columns, { max: 5 });
     expect(plan.hypotheses).toEqual([]);
-    expect(plan.operations[0]?.op).toBe("group_by");
+    expect(plan.pipelines[0]?.[0]?.op).toBe("group_by");
+  });
+  it("gives each part of a question its own pipeline", () => {
+    const byTwo = planFromQuery("compare body mass g by species and by island", columns, { max: 5 });
+    expect(byTwo.pipelines.map((p) => p.map((op) => op.op === "group_by" && op.by))).toEqual([
+      [["species"]],
+      [["island"]],
+    ]);
+    const twoMetrics = planFromQuery("body mass g and flipper length mm by species", columns, { max: 5 });
+    expect(twoMetrics.pipelines).toHaveLength(2);
+    const summary = planFromQuery("describe body mass g by species and island", columns, { max: 5 });
+    expect(summary.pipelines).toHaveLength(2);
+    const trends = planFromQuery("growth of body mass g and flipper length mm", columns, { max: 5 });
+    expect(trends.pipelines.map((p) => p[0]?.op)).toEqual(["resample", "resample"]);
   });
   it("a query that names no column returns an empty plan with a note", () => {
     const plan = planFromQuery("tell me something interesting", columns, { max: 5 });
@@ -136,5 +150,44 @@ describe("executeOperations", () => {
       { op: "pivot", index: "t", columns: "g", values: "v", agg: "sum" },
     ]);
     expect(pivot?.columns).toEqual(["t", "a", "b"]);
+  });
+});
+
+describe("runOperations", () => {
+  const df = pl.DataFrame({ g: ["a", "b", "a"], h: ["x", "x", "y"], v: [1, 2, 3], w: [10, 20, 30] });
+  const meanBy = (by: string, column: string) => ({
+    op: "group_by" as const,
+    by: [by],
+    measures: [{ column, agg: "mean" as const }],
+  });
+
+  it("runs every pipeline from the original frame, numbering the tables across pipelines", () => {
+    const { tables, failures } = runOperations(df, [
+      [meanBy("g", "v")],
+      [{ op: "filter", column: "w", cmp: "gt", value: 10 }, meanBy("h", "w")],
+    ]);
+    expect(failures).toEqual([]);
+    expect(tables.map((t) => t.id)).toEqual(["t1", "t2", "t3"]);
+    expect(tables[0]?.rows).toEqual([
+      ["a", 2],
+      ["b", 2],
+    ]);
+    expect(tables[2]?.rows).toEqual([
+      ["x", 20],
+      ["y", 30],
+    ]);
+  });
+
+  it("a failing step stops only its own pipeline, and the failure names the pipeline and step", () => {
+    const { tables, failures } = runOperations(df, [
+      [meanBy("g", "v"), meanBy("g", "w")],
+      [meanBy("h", "w")],
+    ]);
+    expect(tables.map((t) => [t.id, t.columns])).toEqual([
+      ["t1", ["g", "mean_v"]],
+      ["t2", ["h", "mean_w"]],
+    ]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^pipeline 1, step 2 \(mean of w by g\) could not run: /);
   });
 });

@@ -1,28 +1,46 @@
 import type { DataOperation, ResultTable } from "@assay/contracts";
 import type pl from "nodejs-polars";
-import { describeOperation, executeOperations } from "./execute-operations.js";
+import { applyOperation, describeOperation, toResultTable } from "./execute-operations.js";
 
 export interface OperationsOutcome {
+  /** Every table of every pipeline, in plan order, ids "t1", "t2"… */
   tables: ResultTable[];
-  /** Why a step could not run (the steps after it were not run either). */
-  failure: string | null;
+  /** One line per pipeline that stopped: the step polars refused and why (its later steps did not run). */
+  failures: string[];
 }
 
 /**
- * Runs a plan's operations and keeps every table up to the first step polars refuses (a column of
- * the wrong type, a step that needs a column an earlier step dropped), so one bad step costs only
- * itself and what depends on it. Plans are short, so re-running the prefix is cheap.
+ * One chain, step by step from `df`, appending each step's table to `tables` (numbered on from its
+ * length) until the first step polars refuses; returns why that step failed, or null.
  */
-export function runOperations(df: pl.DataFrame, ops: readonly DataOperation[]): OperationsOutcome {
-  let tables: ResultTable[] = [];
-  for (let k = 1; k <= ops.length; k++) {
+function runChain(df: pl.DataFrame, ops: readonly DataOperation[], tables: ResultTable[]): string | null {
+  let current = df;
+  for (const [index, op] of ops.entries()) {
     try {
-      tables = executeOperations(df, ops.slice(0, k));
+      current = applyOperation(current, op);
     } catch (error) {
-      const op = ops[k - 1] as DataOperation;
       const reason = (error as Error).message.split("\n")[0]?.slice(0, 300) ?? "unknown error";
-      return { tables, failure: `step ${k} (${describeOperation(op)}) could not run: ${reason}` };
+      return `step ${index + 1} (${describeOperation(op)}) could not run: ${reason}`;
     }
+    tables.push(toResultTable(current, `t${tables.length + 1}`, describeOperation(op)));
   }
-  return { tables, failure: null };
+  return null;
+}
+
+/**
+ * Runs each pipeline of a plan from the original frame and keeps every table up to the step polars
+ * refuses (a column of the wrong type, a step that needs a column an earlier step dropped), so one
+ * bad step costs only itself and what follows it in its own pipeline.
+ */
+export function runOperations(
+  df: pl.DataFrame,
+  pipelines: readonly (readonly DataOperation[])[],
+): OperationsOutcome {
+  const tables: ResultTable[] = [];
+  const failures: string[] = [];
+  for (const [index, ops] of pipelines.entries()) {
+    const failure = runChain(df, ops, tables);
+    if (failure) failures.push(pipelines.length > 1 ? `pipeline ${index + 1}, ${failure}` : failure);
+  }
+  return { tables, failures };
 }

@@ -22,7 +22,7 @@ export interface NarrationContext {
   query: string;
   profile: Profile;
   hypotheses: readonly HypothesisResult[];
-  /** Result tables of the plan's data operations, ids "t1", "t2"… */
+  /** Result tables of the plan's pipelines, in plan order, ids "t1", "t2"… */
   tables: readonly ResultTable[];
   /** The plan's notes (what the planner understood, what it could not do). */
   planNotes: readonly string[];
