@@ -41,15 +41,18 @@ export function createProcessor(deps: ProcessorDeps) {
       throw new UnrecoverableError(`job ${data.jobId} belongs to session ${data.sessionId}`);
     }
     const logger = deps.logger.child({ jobId: data.jobId });
-    const record = await deps.jobs.get(data.sessionId, data.jobId);
+    // Both reads in one round trip: they sit between the queue handing over the job and job:started.
+    const [record, cancelRequested] = await Promise.all([
+      deps.jobs.get(data.sessionId, data.jobId),
+      deps.jobs.isCancelRequested(data.sessionId, data.jobId),
+    ]);
     if (!record) throw new UnrecoverableError(`job ${data.jobId} has no status record`);
     if (FINAL_JOB_STATUSES.includes(record.status)) {
       logger.info({ status: record.status }, "job already finished; skipping duplicate delivery");
       return record.result;
     }
-    await deps.heartbeat.busy(data.jobId);
     try {
-      return await runJob(deps, job, data, logger, token);
+      return await runJob(deps, job, data, logger, token, cancelRequested);
     } finally {
       await deps.heartbeat.idle();
     }
@@ -62,25 +65,31 @@ async function runJob(
   data: AnalysisJob,
   logger: Logger,
   token: string | undefined,
+  cancelRequested: boolean,
 ): Promise<JobResult> {
   const { sessionId, jobId } = data;
   const reporter = new JobReporter(deps.jobs, sessionId, jobId, logger);
   const ids = { sessionId, jobId };
-  if (await deps.jobs.isCancelRequested(sessionId, jobId)) {
+  if (cancelRequested) {
+    await deps.heartbeat.busy(jobId);
     return finishFailed(deps, job, reporter, new JobCancelled(jobId), logger);
   }
   const started = Date.now();
   const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
-  await reporter.update(
-    {
-      status: "running",
-      stage: "loading",
-      pct: 0,
-      attempts: attempt,
-      startedAt: new Date(started).toISOString(),
-    },
-    { ...ids, type: "job:started", attempt },
-  );
+  // The busy beat and the start go out together: neither waits for the other.
+  await Promise.all([
+    deps.heartbeat.busy(jobId),
+    reporter.update(
+      {
+        status: "running",
+        stage: "loading",
+        pct: 0,
+        attempts: attempt,
+        startedAt: new Date(started).toISOString(),
+      },
+      { ...ids, type: "job:started", attempt },
+    ),
+  ]);
   logger.info({ attempt }, "job started");
   const abort = new JobAbort(deps.jobs, sessionId, jobId, data.options.timeoutMs ?? deps.jobTimeoutMs);
   try {
