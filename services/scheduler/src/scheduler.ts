@@ -49,6 +49,16 @@ interface OwnedSession {
 const isLive = (status: unknown) => (ACTIVE_SESSION_STATUSES as readonly unknown[]).includes(status);
 /** Wakes come with every session created; a sweep over all sessions runs at most this often. */
 const MIN_SWEEP_GAP_MS = 1_000;
+/** How often a starting worker's first heartbeat is looked for between loops. */
+const FIRST_HEARTBEAT_POLL_MS = 25;
+/** The worker id of a heartbeat's JSON, or undefined when it is not one. */
+const workerIdOf = (json: string): unknown => {
+  try {
+    return (JSON.parse(json) as { workerId?: unknown }).workerId;
+  } catch {
+    return undefined;
+  }
+};
 /** How many sessions in line are looked at (and told their place) per loop. */
 const WAITING_WINDOW = 200;
 
@@ -83,6 +93,7 @@ export class Scheduler {
   private closed = false;
   private wakeRequested = false;
   private wakeSleeper: (() => void) | undefined;
+  private lookingForFirstHeartbeats = false;
   private sweepRequested = true;
   private lastSweepAt = 0;
   /** When Redis last became reachable: workers get 3 beats from then to reconnect before they count as hung. */
@@ -185,6 +196,7 @@ export class Scheduler {
       this.sweepRequested = true;
       return;
     }
+    const firstBeats = setInterval(() => void this.lookForFirstHeartbeats(), FIRST_HEARTBEAT_POLL_MS);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.env.POLL_MS);
       this.wakeSleeper = () => {
@@ -192,10 +204,34 @@ export class Scheduler {
         resolve();
       };
     });
+    clearInterval(firstBeats);
     this.wakeSleeper = undefined;
     if (this.wakeRequested) {
       this.wakeRequested = false;
       this.sweepRequested = true;
+    }
+  }
+
+  /**
+   * While a worker starts, its first heartbeat is looked for every FIRST_HEARTBEAT_POLL_MS (one MGET
+   * for all starting sessions) and ends the pause, so a session is ready without waiting out POLL_MS.
+   * The loop's watch() then checks the heartbeat properly and marks the session ready.
+   */
+  private async lookForFirstHeartbeats(): Promise<void> {
+    const starting = [...this.owned.values()].filter((owned) => owned.phase === "starting" && owned.workerId);
+    if (starting.length === 0 || this.lookingForFirstHeartbeats) return;
+    this.lookingForFirstHeartbeats = true;
+    try {
+      const beats = await this.redis.mget(
+        starting.map((owned) => this.keys.sessionHeartbeat(owned.sessionId)),
+      );
+      if (beats.some((json, index) => json !== null && workerIdOf(json) === starting[index]?.workerId)) {
+        this.wakeSleeper?.();
+      }
+    } catch {
+      // Redis trouble: the loop's own reads report and retry it.
+    } finally {
+      this.lookingForFirstHeartbeats = false;
     }
   }
 
