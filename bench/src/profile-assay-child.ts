@@ -2,7 +2,7 @@
  * Assay's side of the profiling benchmark, run in its own process: read the file the way a
  * worker does (@assay/datasets) and run the agents' profile(). Prints {readMs, profileMs}.
  */
-import { profile } from "@assay/agents";
+import { profile } from "@assay/agents/profile";
 import { DatasetFormat } from "@assay/contracts";
 import { readDataset } from "@assay/datasets";
 

@@ -1,6 +1,6 @@
 import { AppError } from "@assay/contracts";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type * as Vega from "vega";
+import type { TopLevelSpec } from "vega-lite";
 
 /** A chart spec that names data by URL: charts must carry their data inline. */
 export class ChartDataNotInline extends AppError {
@@ -9,12 +9,28 @@ export class ChartDataNotInline extends AppError {
   }
 }
 
-/** Refuses every load, as a second guard behind the spec check. */
-const offlineLoader = {
-  ...vega.loader(),
-  load: () => Promise.reject(new Error("charts render from inline data only")),
-  sanitize: () => Promise.reject(new Error("charts render from inline data only")),
-} as unknown as vega.Loader;
+interface Renderer {
+  vega: typeof Vega;
+  compile: typeof import("vega-lite").compile;
+  /** Refuses every load, as a second guard behind the spec check. */
+  offlineLoader: Vega.Loader;
+}
+
+let renderer: Promise<Renderer> | undefined;
+
+/** vega and vega-lite load on the first chart (~0.4 s CPU), not when the package is imported. */
+function loadRenderer(): Promise<Renderer> {
+  renderer ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, { compile }]) => ({
+    vega,
+    compile,
+    offlineLoader: {
+      ...vega.loader(),
+      load: () => Promise.reject(new Error("charts render from inline data only")),
+      sanitize: () => Promise.reject(new Error("charts render from inline data only")),
+    } as unknown as Vega.Loader,
+  }));
+  return renderer;
+}
 
 function assertInlineData(node: unknown): void {
   if (Array.isArray(node)) {
@@ -32,6 +48,7 @@ function assertInlineData(node: unknown): void {
 /** Renders a vega-lite spec to an SVG string, without canvas or network. */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   assertInlineData(spec);
+  const { vega, compile, offlineLoader } = await loadRenderer();
   const view = new vega.View(vega.parse(compile(spec as unknown as TopLevelSpec).spec), {
     renderer: "none",
     loader: offlineLoader,

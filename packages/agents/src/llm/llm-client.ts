@@ -1,5 +1,5 @@
 import type { LlmPart } from "@assay/contracts";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
@@ -45,21 +45,28 @@ const estimateTokens = (messages: ChatCompletionMessageParam[]) =>
  * rethrown as the job's abort reason.
  */
 export class LlmClient {
-  private readonly sdk: OpenAI;
+  private sdk: Promise<OpenAI> | undefined;
 
   constructor(
     private readonly config: LlmConfig,
     private readonly ledger: LlmLedger,
     private readonly hooks: LlmHooks,
-  ) {
-    this.sdk = new OpenAI({
-      apiKey: config.apiKey,
-      ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-      timeout: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      // The SDK would log through console; the job's log is the place, and only our short reasons go there.
-      logLevel: "off",
-    });
+  ) {}
+
+  /** The SDK loads on the first call (~0.1 s CPU), not when the package is imported. */
+  private client(): Promise<OpenAI> {
+    this.sdk ??= import("openai").then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: this.config.apiKey,
+          ...(this.config.baseURL ? { baseURL: this.config.baseURL } : {}),
+          timeout: this.config.timeoutMs,
+          maxRetries: this.config.maxRetries,
+          // The SDK would log through console; the job's log is the place, and only our short reasons go there.
+          logLevel: "off",
+        }),
+    );
+    return this.sdk;
   }
 
   get model(): string {
@@ -73,7 +80,7 @@ export class LlmClient {
     opts: { responseFormat?: ResponseFormat; accept(text: string): T },
   ): Promise<T> {
     return this.call(purpose, messages, async (signal, maxTokens) => {
-      const response = await this.sdk.chat.completions.create(
+      const response = await (await this.client()).chat.completions.create(
         {
           model: this.config.model,
           messages,
@@ -95,7 +102,7 @@ export class LlmClient {
     opts: { onText(delta: string): void; accept(text: string): T },
   ): Promise<T> {
     return this.call(purpose, messages, async (signal, maxTokens) => {
-      const stream = await this.sdk.chat.completions.create(
+      const stream = await (await this.client()).chat.completions.create(
         {
           model: this.config.model,
           messages,
@@ -159,7 +166,7 @@ export class LlmClient {
         ? new LlmUnavailable("timeout", `the model did not answer in time (${deadlineMs} ms)`, {
             cause: error,
           })
-        : classifyFailure(error);
+        : await classifyFailure(error);
       record(failure.outcome === "budget" ? "error" : failure.outcome, 0, 0);
       throw failure;
     }

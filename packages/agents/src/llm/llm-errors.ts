@@ -1,5 +1,4 @@
 import type { LlmCall } from "@assay/contracts";
-import OpenAI from "openai";
 
 /** A model answer the job cannot use; the caller falls back to the deterministic part. */
 export class LlmUnavailable extends Error {
@@ -14,8 +13,10 @@ export class LlmUnavailable extends Error {
 }
 
 /** Maps an SDK failure to a short reason fit for a report (no server body, no headers, no secrets). */
-export function classifyFailure(error: unknown): LlmUnavailable {
+export async function classifyFailure(error: unknown): Promise<LlmUnavailable> {
   if (error instanceof LlmUnavailable) return error;
+  // Loaded already by the call that failed (LlmClient imports the SDK lazily).
+  const { default: OpenAI } = await import("openai");
   if (error instanceof OpenAI.APIConnectionTimeoutError)
     return new LlmUnavailable("timeout", "the model did not answer in time", { cause: error });
   if (error instanceof OpenAI.APIConnectionError)

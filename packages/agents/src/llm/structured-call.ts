@@ -1,5 +1,4 @@
 import type { LlmPart } from "@assay/contracts";
-import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { z } from "zod";
 import { type LlmClient, LlmInvalidAnswer } from "./llm-client.js";
@@ -42,6 +41,8 @@ export async function askStructured<Wire, T>(
   schema: z.ZodType<Wire>,
   check: AnswerCheck<Wire, T>,
 ): Promise<T> {
+  // Imported here so the package loads without the SDK; the client loads it for the call anyway.
+  const { zodResponseFormat } = await import("openai/helpers/zod");
   const responseFormat = zodResponseFormat(schema, purpose);
   const ask = (conversation: ChatCompletionMessageParam[]) =>
     client.complete(purpose, conversation, { responseFormat, accept: accept(schema, check) });
