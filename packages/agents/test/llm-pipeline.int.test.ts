@@ -47,10 +47,12 @@ describe("runPipeline with a model endpoint (fake OpenAI-compatible server)", ()
   it("completes deterministically when the model is rate limited, slow and malformed, and the report says so", async () => {
     fake.enqueue(
       status(429, { "retry-after": "0" }),
-      { kind: "slow", delayMs: 2_000, reply: message({ hypotheses: [] }) },
+      { kind: "slow", delayMs: 6_000, reply: message({ hypotheses: [] }) },
       { kind: "raw", body: "data: {oops" },
     );
-    const { output } = run({}, { LLM_TIMEOUT_MS: "200" });
+    // A 1 s timeout, far below the slow reply: a loaded machine must not time out the other two
+    // requests before they reach the fake, which would shift which reply each attempt gets.
+    const { output } = run({}, { LLM_TIMEOUT_MS: "1000" });
     const { report } = await output();
     expect(Report.parse(report).llm?.fallbacks.map((f) => f.part)).toEqual([
       "plan",
