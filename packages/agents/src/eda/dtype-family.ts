@@ -1,36 +1,19 @@
+import type { ColumnType } from "@assay/contracts";
+import { columnTypeOf } from "@assay/datasets";
 import type pl from "nodejs-polars";
 
-/** What the profiler can do with a column, from its polars dtype. */
-export type DtypeFamily = "integer" | "float" | "boolean" | "string" | "date" | "datetime" | "null" | "other";
+export { dtypeName } from "@assay/datasets";
 
-const FAMILY_OF_VARIANT: Record<string, DtypeFamily> = {
-  Int8: "integer",
-  Int16: "integer",
-  Int32: "integer",
-  Int64: "integer",
-  UInt8: "integer",
-  UInt16: "integer",
-  UInt32: "integer",
-  UInt64: "integer",
-  Float32: "float",
-  Float64: "float",
-  Decimal: "float",
-  Bool: "boolean",
-  Utf8: "string",
-  String: "string",
-  Categorical: "string",
-  Date: "date",
-  Datetime: "datetime",
-  Null: "null",
-};
+/**
+ * What the profiler can do with a column: the dataset's column type, except that an all-null dtype
+ * is its own family (no bytes, no statistics) and a duration is profiled by counts only, as "other".
+ */
+export type DtypeFamily = Exclude<ColumnType, "duration"> | "null";
 
 export function familyOf(dtype: pl.DataType): DtypeFamily {
-  return FAMILY_OF_VARIANT[dtype.variant] ?? "other";
-}
-
-/** A polars dtype as people read it: "Int64", "Datetime(ms,)". */
-export function dtypeName(dtype: pl.DataType): string {
-  return String(dtype).replace(/^DataType\((.*)\)$/, "$1");
+  if (dtype.variant === "Null") return "null";
+  const type = columnTypeOf(dtype);
+  return type === "duration" ? "other" : type;
 }
 
 /** Approximate in-memory bytes of one value (strings: view + characters, added separately). */
