@@ -42,7 +42,8 @@ export function anovaOneway(groups: ArrayLike<number>[]): StatTest {
 
 /**
  * Welch's heteroscedastic one-way ANOVA (Welch 1951; R oneway.test(var.equal = FALSE)).
- * Needs every group variance > 0.
+ * Needs every group variance > 0. Effect size: omega² estimated from Welch's F and its degrees of
+ * freedom, (F − 1)·df1 / (F·df1 + df2 + 1) floored at 0 (as R effectsize::F_to_omega2); no CI.
  */
 export function welchAnova(groups: ArrayLike<number>[]): StatTest {
   const k = groups.length;
@@ -57,11 +58,17 @@ export function welchAnova(groups: ArrayLike<number>[]): StatTest {
   );
   const f = a / (1 + ((2 * (k - 2)) / (k * k - 1)) * lambda);
   const df2 = (k * k - 1) / (3 * lambda);
+  const df1 = k - 1;
   return {
     name: "welch_anova",
     statistic: f,
-    df: [k - 1, df2],
-    pValue: fUpperP(f, k - 1, df2),
+    df: [df1, df2],
+    pValue: fUpperP(f, df1, df2),
+    effectSize: {
+      name: "omega_squared",
+      value: Math.max(0, ((f - 1) * df1) / (f * df1 + df2 + 1)),
+      ci95: null,
+    },
     n: groups.reduce((s, g) => s + g.length, 0),
   };
 }

@@ -58,6 +58,9 @@ describe("k-sample tests", () => {
     expectClose(r.statistic, 15.931353405787213);
     expectClose(r.pValue, 0.000125297226790209, 7);
     expectClose((r.df as [number, number])[1], 17.052162067985055);
+    // omega² from that F and df by R effectsize::F_to_omega2's formula (F-1)·df1/(F·df1+df2+1).
+    expect(r.effectSize?.name).toBe("omega_squared");
+    expectClose(r.effectSize?.value as number, 0.598272768854321);
   });
   it("kruskal_wallis (scipy stats.kruskal)", () => {
     const r = kruskalWallis([a, b, c]);
