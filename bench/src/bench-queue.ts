@@ -1,7 +1,8 @@
+import { deleteKeys } from "@assay/devstack";
 import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { nanoid } from "nanoid";
-import { type BenchStack, deleteKeys, REDIS_URL, startBenchStack } from "./bench-stack.js";
+import { type BenchStack, REDIS_URL, startBenchStack } from "./bench-stack.js";
 import type { BenchRow } from "./result.js";
 import { percentile, summarize } from "./stats.js";
 

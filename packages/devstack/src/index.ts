@@ -1,2 +1,6 @@
+export * from "./delete-keys.js";
+export * from "./free-port.js";
+export * from "./isolated-stack.js";
 export * from "./redis-check.js";
 export * from "./stack.js";
+export * from "./worker-pids.js";

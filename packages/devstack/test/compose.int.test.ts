@@ -4,7 +4,6 @@
 // keys CLI inside the api container; `down -v` must leave nothing of the project behind.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import { AssayClient } from "@assay/client";
 import type { StoredEvent } from "@assay/contracts";
 import { nanoid } from "nanoid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/index.js";
 import { readVegaDataset } from "./datasets.js";
 
 const run = promisify(execFile);
@@ -34,14 +34,6 @@ async function podmanEnv(): Promise<Record<string, string>> {
   await run("bash", [path.join(REPO, "scripts/containers/setup.sh")], { timeout: 600_000 });
   const text = await readFile(path.join(PODMAN_DIR, "env.sh"), "utf8");
   return Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

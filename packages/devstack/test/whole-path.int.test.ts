@@ -1,7 +1,8 @@
 import type { AssayEvent, StoredEvent } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../src/index.js";
 import { readVegaDataset } from "./datasets.js";
-import { eventually, isAlive, startTestStack, type TestStack } from "./stack-fixture.js";
+import { eventually, startTestStack, type TestStack } from "./stack-fixture.js";
 
 const collect = async (events: AsyncIterable<StoredEvent>) => {
   const all: StoredEvent[] = [];

@@ -1,7 +1,8 @@
 import type { StoredEvent } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../src/index.js";
 import { syntheticCsv } from "./datasets.js";
-import { eventually, isAlive, startTestStack, type TestStack } from "./stack-fixture.js";
+import { eventually, startTestStack, type TestStack } from "./stack-fixture.js";
 
 describe("a worker killed mid-job", () => {
   let t: TestStack;

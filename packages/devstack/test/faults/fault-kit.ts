@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +7,8 @@ import { AssayApiError, AssayClient } from "@assay/client";
 import type { JobView } from "@assay/contracts";
 import { Redis, type RedisOptions } from "ioredis";
 import { nanoid } from "nanoid";
-import { eventually, freePort, isAlive } from "../stack-fixture.js";
+import { freePort, processWorkerPids } from "../../src/index.js";
+import { eventually } from "../stack-fixture.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
@@ -246,16 +247,8 @@ export class FaultStack {
   }
 
   /** Pids of the session workers the process runtime has running now, by worker id. */
-  async workerPids(): Promise<Map<string, number>> {
-    const dir = path.join(this.dataDir, "runtime", "process");
-    const pids = new Map<string, number>();
-    for (const file of (await readdir(dir).catch(() => [] as string[])).filter((name) =>
-      name.endsWith(".json"),
-    )) {
-      const state = JSON.parse(await readFile(path.join(dir, file), "utf8")) as { pid: number };
-      if (isAlive(state.pid)) pids.set(file.replace(/\.json$/, ""), state.pid);
-    }
-    return pids;
+  workerPids(): Promise<Map<string, number>> {
+    return processWorkerPids(this.dataDir);
   }
 
   /** All lines the services printed, for a failing test's message. */

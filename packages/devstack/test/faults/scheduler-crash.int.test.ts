@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../src/index.js";
 import { syntheticCsv } from "../datasets.js";
-import { eventually, isAlive } from "../stack-fixture.js";
+import { eventually } from "../stack-fixture.js";
 import { FAULT_TEST_TIMEOUT_MS, FaultStack, retrying, waitFinal } from "./fault-kit.js";
 
 describe("the scheduler SIGKILLed while workers run jobs", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {

@@ -2,8 +2,9 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { JobStage, StoredEvent } from "@assay/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../src/index.js";
 import { syntheticCsv } from "../datasets.js";
-import { eventually, isAlive } from "../stack-fixture.js";
+import { eventually } from "../stack-fixture.js";
 import { FAULT_TEST_TIMEOUT_MS, FaultStack, waitFinal } from "./fault-kit.js";
 
 describe("a worker SIGKILLed at each stage of a job", { timeout: FAULT_TEST_TIMEOUT_MS }, () => {
