@@ -35,21 +35,23 @@ export function answerFromProfile(
     query,
     profile.columnProfiles.map((c) => c.name),
   );
-  const parts: string[] = [];
+  // One paragraph for the columns asked about, then one per table and per hypothesis.
+  const intro: string[] = [];
+  const paragraphs: string[] = [];
   const tables: ResultTable[] = [...operationTables];
   if (mentioned.length === 0) {
-    parts.push("The question names no column of the data, so this answer rests on the profile as a whole.");
+    intro.push("The question names no column of the data, so this answer rests on the profile as a whole.");
   } else {
-    parts.push(`The question concerns ${mentioned.join(", ")}.`);
+    intro.push(`The question concerns ${mentioned.join(", ")}.`);
     for (const name of mentioned) {
       const c = profile.columnProfiles.find((p) => p.name === name);
       if (!c) continue;
       if (c.numeric) {
-        parts.push(
+        intro.push(
           `${name} ranges from ${fmt(c.numeric.min)} to ${fmt(c.numeric.max)} (median ${fmt(c.numeric.median)}, mean ${fmt(c.numeric.mean)}; ${fmt(c.missing)} missing).`,
         );
       } else if (c.topValues?.[0]) {
-        parts.push(
+        intro.push(
           `${name} most often is ${c.topValues[0].value} (${fmt(c.topValues[0].count)} of ${fmt(c.count)} present values).`,
         );
       }
@@ -59,7 +61,7 @@ export function answerFromProfile(
     );
     const between = related.filter((a) => mentioned.includes(a.x) && mentioned.includes(a.y));
     const headline = between[0] ?? related[0];
-    if (headline) parts.push(`In the profile, ${describeAssociation(headline)}.`);
+    if (headline) intro.push(`In the profile, ${describeAssociation(headline)}.`);
     if (related.length > 0) {
       tables.push({
         id: "answer:associations",
@@ -69,22 +71,25 @@ export function answerFromProfile(
       });
     }
   }
-  parts.push(...operationTables.map(describeTable));
+  paragraphs.push(...operationTables.map(describeTable));
   const tested = hypotheses.filter((h) => h.status === "tested");
   for (const h of hypotheses) {
-    parts.push(
+    paragraphs.push(
       h.status === "tested"
         ? `${h.id} (${h.statement}; ${citedTests(h)}): ${h.conclusion}`
         : `${h.id} (${h.statement}) could not be tested: ${h.skippedReason ?? "no reason given"}.`,
     );
   }
   if (tested.length === 0) {
-    parts.push(
+    paragraphs.push(
       "No hypothesis was tested formally, so these are descriptive associations, not evidence of effects.",
     );
   }
-  return { text: parts.join(" "), tables };
+  return { text: [intro.join(" "), ...paragraphs].join(ANSWER_PARAGRAPH_BREAK), tables };
 }
+
+/** Separates the paragraphs of `answer.text`; renderers show each as its own paragraph. */
+export const ANSWER_PARAGRAPH_BREAK = "\n\n";
 
 /** Tables with more rows are described by their extremes only. */
 const LISTED_ROWS = 8;

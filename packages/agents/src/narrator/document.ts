@@ -44,7 +44,7 @@ export function buildDocument(report: Report): Section[] {
       title: "Answer to the question",
       blocks: [
         { kind: "paragraph", text: `Question: ${report.query}` },
-        { kind: "paragraph", text: report.answer.text },
+        ...report.answer.text.split(/\n{2,}/).map((text): Block => ({ kind: "paragraph", text })),
         ...report.answer.tables.flatMap((t): Block[] => [
           { kind: "subheading", text: t.title },
           {

@@ -1,5 +1,5 @@
 import type { Narration, NarrationContext } from "../steps/analysis-steps.js";
-import { answerFromProfile } from "./answer.js";
+import { ANSWER_PARAGRAPH_BREAK, answerFromProfile } from "./answer.js";
 import { rankedFindings } from "./findings.js";
 
 /** The deterministic narration: ranked findings and an answer built only from computed results. */
@@ -11,7 +11,9 @@ export function narrate(context: NarrationContext): Narration {
     context.tables.length > 0 ||
     context.hypotheses.some((h) => h.status === "tested" && h.source !== "profile");
   const why =
-    !fromQuestion && context.planNotes.length > 0 ? ` Planning notes: ${context.planNotes.join("; ")}.` : "";
+    !fromQuestion && context.planNotes.length > 0
+      ? `${ANSWER_PARAGRAPH_BREAK}Planning notes: ${context.planNotes.join("; ")}.`
+      : "";
   return {
     summary: rankedFindings(context.profile, context.hypotheses, context.alpha),
     answer: { ...answer, text: `${answer.text}${why}`, author: "deterministic" },

@@ -45,7 +45,7 @@ export async function renderReport(root: HTMLElement, report: Report): Promise<v
         report.summary.map((finding) => h("li", {}, finding.text)),
       ),
       h("h3", {}, "Answer"),
-      h("p", { class: "answer" }, report.answer.text),
+      report.answer.text.split(/\n{2,}/).map((paragraph) => h("p", { class: "answer" }, paragraph)),
       report.answer.tables.map(resultTable),
       report.charts.length > 0 ? h("h3", {}, "Charts") : null,
       h("div", { class: "charts" }, charts),
