@@ -3,21 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type TestBrowser } from "../../devstack/test/browser.js";
 import { analyse, loadDataset } from "./fixtures.js";
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../test-artifacts");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const HOSTILE = [
   "<script>window.__pwned = 'script'; alert(1)</script>",
   "javascript:alert(1)",
@@ -27,19 +18,15 @@ const HOSTILE = [
 
 describe("report.html in headless Chromium", () => {
   let dir: string;
-  let context: BrowserContext;
+  let browser: TestBrowser;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "assay-report-"));
     await mkdir(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(dir, "profile"), {
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1100, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ width: 1100, height: 900 });
+    page = browser.page;
     problems = [];
     page.on("console", (m) => {
       if (m.type() === "error") problems.push(`console: ${m.text()}`);
@@ -52,7 +39,7 @@ describe("report.html in headless Chromium", () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,32 +1,21 @@
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type TestBrowser } from "../../devstack/test/browser.js";
 import { vegaDatasetPath } from "../../devstack/test/datasets.js";
 import { startTestStack, type TestStack } from "../../devstack/test/stack-fixture.js";
 import { type DashboardServer, serveDashboard } from "./dashboard-server.js";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const artifacts = path.resolve(packageDir, "../../test-artifacts");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("dashboard in a real browser against a real stack", () => {
   let test: TestStack;
   let server: DashboardServer;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: TestBrowser;
   let page: Page;
   const consoleErrors: string[] = [];
 
@@ -34,14 +23,9 @@ describe("dashboard in a real browser against a real stack", () => {
     await build({ root: packageDir, logLevel: "warn" });
     test = await startTestStack();
     server = await serveDashboard(path.join(packageDir, "dist"), test.stack.apiUrl);
-    userDataDir = await mkdtemp(path.join(os.tmpdir(), "assay-chromium-"));
     await mkdir(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ width: 1280, height: 900 });
+    page = browser.page;
     page.on("console", (message) => {
       if (message.type() === "error") consoleErrors.push(`${message.text()} @ ${message.location().url}`);
     });
@@ -49,10 +33,9 @@ describe("dashboard in a real browser against a real stack", () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await test?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it("uploads by drag and drop, follows progress without gaps across a dropped stream, and renders the report", async () => {

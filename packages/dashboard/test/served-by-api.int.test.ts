@@ -2,45 +2,33 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiFixture, startApi } from "../../../services/api/test/api-fixture.js";
+import { launchChromium, type TestBrowser } from "../../devstack/test/browser.js";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 describe("dashboard served by the api, with keys on", () => {
   let fx: ApiFixture;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: TestBrowser;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     const outDir = await mkdtemp(path.join(os.tmpdir(), "assay-dashboard-dist-"));
     await build({ root: packageDir, logLevel: "warn", build: { outDir, emptyOutDir: true } });
     fx = await startApi({ DASHBOARD_DIR: outDir });
-    userDataDir = await mkdtemp(path.join(os.tmpdir(), "assay-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium();
     return async () => rm(outDir, { recursive: true, force: true });
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await fx?.close();
-    await rm(userDataDir, { recursive: true, force: true });
   });
 
   it("asks for a key in a labelled field, keeps it for the tab, and runs under the api's CSP", async () => {
     const session = await (await fx.call("/v1/sessions", { method: "POST" })).json();
-    const page = context.pages()[0] ?? (await context.newPage());
+    const { page } = browser;
     page.on("console", (message) => {
       // The 401 before a key is entered is expected; anything else (a CSP refusal) is not.
       if (message.type() === "error" && !message.text().includes("401")) consoleErrors.push(message.text());
@@ -65,7 +53,7 @@ describe("dashboard served by the api, with keys on", () => {
   });
 
   it("renders the api docs page (Swagger UI from the api itself) under the same CSP", async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
