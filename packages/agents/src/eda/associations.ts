@@ -1,5 +1,6 @@
 import type { Association } from "@assay/contracts";
 import pl from "nodejs-polars";
+import { pearsonPairwise } from "../hypotheses/stats/pearson.js";
 import { alias } from "./safe-frame.js";
 
 export interface AssociationColumn {
@@ -31,10 +32,10 @@ export function numericAssociations(
   return pairsOf(numeric).flatMap(([a, b]) => {
     const x = series.get(a.index) as RankableColumn;
     const y = series.get(b.index) as RankableColumn;
-    const pearson = pearsonCorrelation(x.values, y.values);
+    const pearson = pearsonPairwise(x.values, y.values);
     averageRanks(x, y, left);
     averageRanks(y, x, right);
-    const spearman = pearsonCorrelation(left, right);
+    const spearman = pearsonPairwise(left, right);
     return [
       ...(pearson.n >= 3 && Number.isFinite(pearson.r)
         ? [make(a.name, b.name, "pearson", pearson.r, pearson.n)]
@@ -105,35 +106,6 @@ function averageRanks(column: RankableColumn, other: RankableColumn, into: Float
     const code = codes[r] as number;
     into[r] = code >= 0 && (other.codes[r] as number) >= 0 ? (counts[code] as number) : Number.NaN;
   }
-}
-
-/** Pearson's r over the rows where both are present (two passes, for accuracy), and that row count. */
-function pearsonCorrelation(x: Float64Array, y: Float64Array): { r: number; n: number } {
-  let n = 0;
-  let sumX = 0;
-  let sumY = 0;
-  for (let r = 0; r < x.length; r++) {
-    const a = x[r] as number;
-    const b = y[r] as number;
-    if (Number.isNaN(a) || Number.isNaN(b)) continue;
-    n++;
-    sumX += a;
-    sumY += b;
-  }
-  const meanX = sumX / n;
-  const meanY = sumY / n;
-  let xx = 0;
-  let yy = 0;
-  let xy = 0;
-  for (let r = 0; r < x.length; r++) {
-    const a = (x[r] as number) - meanX;
-    const b = (y[r] as number) - meanY;
-    if (Number.isNaN(a) || Number.isNaN(b)) continue;
-    xx += a * a;
-    yy += b * b;
-    xy += a * b;
-  }
-  return { r: xy / Math.sqrt(xx * yy), n };
 }
 
 /**

@@ -1,22 +1,7 @@
-import { mean, rank } from "./descriptive.js";
+import { rank } from "./descriptive.js";
 import { normalTwoSidedP, tTwoSidedP, Z975 } from "./distributions.js";
+import { pearsonPairwise } from "./pearson.js";
 import type { StatTest } from "./stat-test.js";
-
-function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const dx = (x[i] as number) - mx;
-    const dy = (y[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
-}
 
 /** t-test of a correlation coefficient, as scipy.stats.pearsonr/spearmanr. */
 function correlationP(r: number, n: number): number {
@@ -33,7 +18,7 @@ function fisherZCi(r: number, n: number): [number, number] | null {
 }
 
 export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): StatTest {
-  const r = correlation(x, y);
+  const { r } = pearsonPairwise(x, y);
   const n = x.length;
   return {
     name: "pearson_r",
@@ -47,7 +32,7 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): StatTest {
 
 /** Spearman's rho: Pearson's r of average ranks; CI by Fisher z with SE 1.06/sqrt(n − 3) (Fieller 1957). */
 export function spearmanRho(x: ArrayLike<number>, y: ArrayLike<number>): StatTest {
-  const rho = correlation(rank(x).ranks, rank(y).ranks);
+  const { r: rho } = pearsonPairwise(rank(x).ranks, rank(y).ranks);
   const n = x.length;
   const z = Math.atanh(Math.max(-0.9999999999, Math.min(0.9999999999, rho)));
   const se = 1.06 / Math.sqrt(n - 3);
