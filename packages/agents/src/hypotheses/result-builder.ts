@@ -41,6 +41,16 @@ export function toTestResult(
   };
 }
 
+/** The tests as TestResults, leaving out those whose core numbers are not finite. */
+export function toTestResults(
+  hypothesisId: string,
+  entries: { test: StatTest; role: TestResult["role"]; suffix?: string }[],
+): TestResult[] {
+  return entries
+    .map(({ test, role, suffix }) => toTestResult(hypothesisId, role, test, suffix))
+    .filter((t): t is TestResult => t !== null);
+}
+
 /** Formats a p-value for prose. */
 export function formatP(p: number): string {
   return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;

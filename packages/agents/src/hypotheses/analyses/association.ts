@@ -7,7 +7,7 @@ import {
   SMALL_N,
   significanceSentence,
   tiesCaveat,
-  toTestResult,
+  toTestResults,
 } from "../result-builder.js";
 import { chi2Independence, expectedCounts, fisherExact, type Table } from "../stats/contingency.js";
 import { kendallTau, pearsonR, spearmanRho } from "../stats/correlation.js";
@@ -17,15 +17,6 @@ import { analyseDifference, MAX_GROUPS } from "./difference.js";
 
 /** Kendall's tau is O(n²): larger samples are thinned evenly to this many pairs. */
 export const KENDALL_MAX_N = 5000;
-
-function collect(
-  ctx: AnalysisContext,
-  entries: { test: StatTest; role: TestResult["role"]; suffix?: string }[],
-) {
-  return entries
-    .map(({ test, role, suffix }) => toTestResult(ctx.id, role, test, suffix))
-    .filter((t): t is TestResult => t !== null);
-}
 
 function numericPair(
   df: pl.DataFrame,
@@ -54,7 +45,7 @@ function numericPair(
   const kendallSample = evenSample(n, KENDALL_MAX_N);
   const kendall = kendallTau(pick(xs, kendallSample), pick(ys, kendallSample));
   if (kendallSample.length < n) kendall.note = `computed on an even sample of ${KENDALL_MAX_N} of ${n} pairs`;
-  const tests = collect(ctx, [
+  const tests = toTestResults(ctx.id, [
     { test: { ...normalityX, note: `normality of ${x}` }, role: "assumption", suffix: ".x" },
     { test: { ...normalityY, note: `normality of ${y}` }, role: "assumption", suffix: ".y" },
     { test: pearsonR(xs, ys), role: normal ? "primary" : "alternative" },
@@ -107,7 +98,7 @@ function categoricalPair(
     },
   ];
   if (isTwoByTwo) entries.push({ test: fisherExact(table), role: useFisher ? "primary" : "alternative" });
-  const tests = collect(ctx, entries);
+  const tests = toTestResults(ctx.id, entries);
   const primary = tests.find((t) => t.role === "primary");
   if (!primary) return skipped(statement, "the test is undefined for this table", caveats);
   const conclusion = `${significanceSentence(primary.pValue, ctx.alpha, `${x} and ${y} are associated by ${primary.name}`, `association between ${x} and ${y}`)}${describeEffect(primary)} Association is not causation.`;

@@ -8,6 +8,7 @@ import {
   significanceSentence,
   tiesCaveat,
   toTestResult,
+  toTestResults,
 } from "../result-builder.js";
 import { variance } from "../stats/descriptive.js";
 import { anovaOneway, kruskalWallis, leveneMedian, welchAnova } from "../stats/k-sample.js";
@@ -104,9 +105,10 @@ export function analyseDifference(df: pl.DataFrame, spec: DifferenceSpec, ctx: A
     if (canWelch) candidates.push({ test: welchAnova(samples), primary: normal && !equalVariances });
     candidates.push({ test: kruskalWallis(samples), primary: !normal });
   }
-  const tests = candidates
-    .map(({ test, primary }) => toTestResult(ctx.id, primary ? "primary" : "alternative", test))
-    .filter((t): t is TestResult => t !== null);
+  const tests = toTestResults(
+    ctx.id,
+    candidates.map(({ test, primary }) => ({ test, role: primary ? "primary" : "alternative" })),
+  );
   const primary = tests.find((t) => t.role === "primary") ?? tests[0];
   if (!primary) return skipped(statement, "the tests are undefined for these values", caveats);
   if (primary.role !== "primary") primary.role = "primary";
