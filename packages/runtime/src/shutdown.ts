@@ -22,6 +22,11 @@ export class ShutdownRegistry {
     return resource;
   }
 
+  /** Whether close() has begun: a start still in progress should stop instead of failing. */
+  get isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
   /** Closes everything once; later calls return the same promise. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -45,7 +45,14 @@ async function main(env: WorkerSettings): Promise<void> {
   await heartbeat.start();
   logger.info("worker ready");
   const { startQueueConsumer } = await import("./queue-consumer.js");
-  await startQueueConsumer({ env, keys, redis, queueRedis, events, jobs, heartbeat, shutdown, logger });
+  if (shutdown.isClosing) return;
+  try {
+    await startQueueConsumer({ env, keys, redis, queueRedis, events, jobs, heartbeat, shutdown, logger });
+  } catch (error) {
+    // Stopped while starting: the registry closed the connections under the consumer and exits 0.
+    if (shutdown.isClosing) return;
+    throw error;
+  }
 }
 
 try {
