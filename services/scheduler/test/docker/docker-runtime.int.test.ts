@@ -11,7 +11,14 @@ import {
   WorkerNetworkMissing,
 } from "../../src/runtimes/docker.js";
 import { LABELS, MANAGED_BY, type WorkerInfo } from "../../src/runtimes/runtime.js";
-import { execIn, type PodmanFixture, startPodman, TEST_RUN_LABEL, WORKER_IMAGE } from "./podman-fixture.js";
+import {
+  execIn,
+  type PodmanFixture,
+  startPodman,
+  TEST_RUN_LABEL,
+  tcpProbe,
+  WORKER_IMAGE,
+} from "./podman-fixture.js";
 
 const logger = createLogger("docker-runtime-test", "silent");
 /** Stays up until stopped; writes nothing, needs nothing: the runtime's limits are what is tested. */
@@ -68,16 +75,6 @@ async function untilExited(runtime: DockerRuntime, workerId: string): Promise<Wo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-/** A TCP connect from inside the container: prints "connected" or the error code. */
-const tcpProbe = (host: string, port: number) => [
-  "node",
-  "-e",
-  `const s = require("net").connect({ host: "${host}", port: ${port}, timeout: 3000 });
-   s.on("connect", () => { console.log("connected"); s.destroy(); });
-   s.on("timeout", () => { console.log("timeout"); s.destroy(); process.exitCode = 1; });
-   s.on("error", (e) => { console.log(e.code); process.exitCode = 1; });`,
-];
 
 describe("DockerRuntime", () => {
   it("runs a worker locked down: limits, non-root, no capabilities, read-only, two mounts, internal network", async () => {

@@ -16,7 +16,7 @@ import { createRuntime } from "../../src/create-runtime.js";
 import { loadEnv } from "../../src/env.js";
 import { LABELS, MANAGED_BY, type WorkerRuntime } from "../../src/runtimes/runtime.js";
 import { Scheduler } from "../../src/scheduler.js";
-import { waitFor } from "../harness.js";
+import { deleteKeys, waitFor } from "../harness.js";
 import { type PodmanFixture, WORKER_IMAGE } from "./podman-fixture.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -244,7 +244,7 @@ export class DockerStack {
     for (const name of leakedContainers) await this.podman.docker.getContainer(name).remove({ force: true });
     const leakedUsers = await this.redisUsers();
     for (const user of leakedUsers) await this.redis.call("ACL", "DELUSER", user);
-    await this.deleteKeys();
+    await deleteKeys(this.redis, this.prefix);
     if (this.api && this.api.exitCode === null) {
       this.api.kill("SIGTERM");
       await once(this.api, "exit");
@@ -253,14 +253,5 @@ export class DockerStack {
     if (leakedContainers.length > 0)
       throw new Error(`leak guard: containers left: ${leakedContainers.join(", ")}`);
     if (leakedUsers.length > 0) throw new Error(`leak guard: Redis users left: ${leakedUsers.join(", ")}`);
-  }
-
-  private async deleteKeys(): Promise<void> {
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", "1000");
-      cursor = next;
-      if (keys.length > 0) await this.redis.unlink(...keys);
-    } while (cursor !== "0");
   }
 }

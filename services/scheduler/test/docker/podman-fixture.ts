@@ -123,3 +123,13 @@ export async function execIn(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A TCP connect from inside a container: prints "connected" or the error code. */
+export const tcpProbe = (host: string, port: number) => [
+  "node",
+  "-e",
+  `const s = require("net").connect({ host: "${host}", port: ${port}, timeout: 3000 });
+   s.on("connect", () => { console.log("connected"); s.destroy(); });
+   s.on("timeout", () => { console.log("timeout"); s.destroy(); process.exitCode = 1; });
+   s.on("error", (e) => { console.log(e.code); process.exitCode = 1; });`,
+];

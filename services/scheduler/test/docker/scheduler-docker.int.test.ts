@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LABELS, MANAGED_BY } from "../../src/runtimes/runtime.js";
 import { waitFor } from "../harness.js";
 import { DockerStack } from "./docker-stack.js";
-import { execIn, type PodmanFixture, startPodman, WORKER_IMAGE } from "./podman-fixture.js";
+import { execIn, type PodmanFixture, startPodman, tcpProbe, WORKER_IMAGE } from "./podman-fixture.js";
 
 let podman: PodmanFixture;
 let stack: DockerStack;
@@ -46,16 +46,6 @@ function hugeCsv(rows = 2_500_000): string {
     lines.push(`${i},label-${i % 1000}-${i},${i * 0.5},${(i * 7) % 1013},${i % 97}.25,${(i * 31) % 100003}`);
   return `${lines.join("\n")}\n`;
 }
-
-/** A TCP connect from inside a container: prints "connected" or the error code. */
-const tcpProbe = (host: string, port: number) => [
-  "node",
-  "-e",
-  `const s = require("net").connect({ host: "${host}", port: ${port}, timeout: 3000 });
-   s.on("connect", () => { console.log("connected"); s.destroy(); });
-   s.on("timeout", () => { console.log("timeout"); s.destroy(); process.exitCode = 1; });
-   s.on("error", (e) => { console.log(e.code); process.exitCode = 1; });`,
-];
 
 async function containerEnv(workerId: string): Promise<Record<string, string>> {
   const info = await podman.docker.getContainer(workerId).inspect();
