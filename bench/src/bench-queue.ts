@@ -1,4 +1,4 @@
-import { deleteKeys } from "@assay/devstack";
+import { unlinkMatching } from "@assay/runtime";
 import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { nanoid } from "nanoid";
@@ -210,7 +210,7 @@ export async function benchQueue(
     await events.close();
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
-    await deleteKeys(connection, rawPrefix);
+    await unlinkMatching(connection, `${rawPrefix}:*`);
     for (const redis of [connection, eventsConnection, workerConnection]) redis.disconnect();
     await bench.close();
   }

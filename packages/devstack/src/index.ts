@@ -1,4 +1,3 @@
-export * from "./delete-keys.js";
 export * from "./free-port.js";
 export * from "./isolated-stack.js";
 export * from "./redis-check.js";

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { AssayClient } from "@assay/client";
+import { unlinkMatching } from "@assay/runtime";
 import { Redis } from "ioredis";
 import { nanoid } from "nanoid";
-import { deleteKeys } from "./delete-keys.js";
 import { freePort } from "./free-port.js";
 import { type Stack, startStack } from "./stack.js";
 import { processWorkerPids } from "./worker-pids.js";
@@ -45,7 +45,7 @@ export async function startIsolatedStack(options: IsolatedStackOptions): Promise
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
   const cleanUp = async () => {
     // A private Redis stops with the stack and takes the keys with it.
-    await deleteKeys(redis, keyPrefix).catch(() => {});
+    await unlinkMatching(redis, `${keyPrefix}:*`).catch(() => {});
     redis.disconnect();
     await rm(dataDir, { recursive: true, force: true });
   };

@@ -7,6 +7,7 @@ import {
 } from "@assay/contracts";
 import type { Redis } from "ioredis";
 import type { EventLog } from "./event-log.js";
+import { unlinkMatching } from "./redis.js";
 
 export interface SessionRecord {
   id: string;
@@ -123,20 +124,7 @@ export class SessionStore {
   /** Removes every Redis key of a session, its job index entries and its place in the indexes. */
   async purge(sessionId: string): Promise<void> {
     const jobIds = await this.redis.zrange(this.keys.sessionJobs(sessionId), "0", "-1");
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        "MATCH",
-        this.keys.sessionPattern(sessionId),
-        "COUNT",
-        "500",
-      );
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== "0");
-    if (keys.length > 0) await this.redis.unlink(...keys);
+    await unlinkMatching(this.redis, this.keys.sessionPattern(sessionId));
     await Promise.all([
       ...jobIds.map((jobId) => this.redis.unlink(this.keys.jobIndex(jobId))),
       this.redis.zrem(this.keys.sessions, sessionId),

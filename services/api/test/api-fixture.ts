@@ -2,7 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createKey } from "@assay/auth";
-import { closeRedis, createLogger, createRedis, type Logger, parseEnv, type Redis } from "@assay/runtime";
+import {
+  closeRedis,
+  createLogger,
+  createRedis,
+  type Logger,
+  parseEnv,
+  type Redis,
+  unlinkMatching,
+} from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { type ApiApp, createApp } from "../src/app.js";
 import { ApiEnv } from "../src/env.js";
@@ -75,11 +83,5 @@ export async function startApi(
 }
 
 async function purgePrefix(redis: Redis, prefix: string): Promise<void> {
-  if (redis.status === "end") return;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", "1000");
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
+  if (redis.status !== "end") await unlinkMatching(redis, `${prefix}:*`);
 }

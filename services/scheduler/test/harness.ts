@@ -12,6 +12,7 @@ import {
   LocalStorage,
   type Redis,
   SessionStore,
+  unlinkMatching,
 } from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { loadEnv } from "../src/env.js";
@@ -120,7 +121,7 @@ export class Stack {
     const leaked = await this.workerPids();
     for (const pid of leaked) process.kill(pid, "SIGKILL");
     const leakedUsers = await this.deleteWorkerUsers();
-    await deleteKeys(this.redis, this.prefix);
+    await unlinkMatching(this.redis, `${this.prefix}:*`);
     await closeRedis(this.redis);
     await rm(this.dataDir, { recursive: true, force: true });
     if (leaked.length > 0) throw new Error(`leak guard: worker processes left alive: ${leaked.join(", ")}`);
@@ -151,16 +152,6 @@ export class Stack {
     }
     return leaked;
   }
-}
-
-/** Deletes every key under the prefix (SCAN, never KEYS: Redis is shared). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", "1000");
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
 }
 
 export async function workerPids(prefix: string, sessionId?: string): Promise<number[]> {

@@ -10,13 +10,21 @@ import {
   type SessionList,
   type SessionView,
 } from "@assay/contracts";
-import { closeRedis, createLogger, createRedis, EventLog, LocalStorage, type Redis } from "@assay/runtime";
+import {
+  closeRedis,
+  createLogger,
+  createRedis,
+  EventLog,
+  LocalStorage,
+  type Redis,
+  unlinkMatching,
+} from "@assay/runtime";
 import { nanoid } from "nanoid";
 import { createRuntime } from "../../src/create-runtime.js";
 import { loadEnv } from "../../src/env.js";
 import { LABELS, MANAGED_BY, type WorkerRuntime } from "../../src/runtimes/runtime.js";
 import { Scheduler } from "../../src/scheduler.js";
-import { deleteKeys, waitFor } from "../harness.js";
+import { waitFor } from "../harness.js";
 import { type PodmanFixture, WORKER_IMAGE } from "./podman-fixture.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -244,7 +252,7 @@ export class DockerStack {
     for (const name of leakedContainers) await this.podman.docker.getContainer(name).remove({ force: true });
     const leakedUsers = await this.redisUsers();
     for (const user of leakedUsers) await this.redis.call("ACL", "DELUSER", user);
-    await deleteKeys(this.redis, this.prefix);
+    await unlinkMatching(this.redis, `${this.prefix}:*`);
     if (this.api && this.api.exitCode === null) {
       this.api.kill("SIGTERM");
       await once(this.api, "exit");
