@@ -2,7 +2,7 @@ import type { AssayEvent, StoredEvent } from "@assay/contracts";
 import { compareStreamIds } from "@assay/runtime";
 import type { Context } from "koa";
 import type { Services } from "../services.js";
-import { sseFrameOf } from "./sse-frame.js";
+import { sseFramesOf } from "./sse-frame.js";
 import { SseWriter } from "./sse-writer.js";
 
 export interface EventStreamOptions {
@@ -40,22 +40,26 @@ export async function openEventStream(ctx: Context, services: Services, options:
   let held: StoredEvent[] = [];
   let heldOverflowed = false;
 
-  // A batch goes out as one write of frames shared with the session's other clients.
+  // A batch goes out as one write. Events come in stream order, so once one is newer than the last
+  // seen all after it are: one id comparison per batch, not per event and client. A client that
+  // takes the whole batch shares its encoded chunk with the session's other clients.
   const forward = (events: StoredEvent[]) => {
     if (!sse.isOpen) return;
-    const frames: Buffer[] = [];
+    let first = 0;
+    while (first < events.length && compareStreamIds(events[first]!.id, lastSeenId) <= 0) first++;
+    const picked: StoredEvent[] = [];
     let ended = false;
-    for (const stored of events) {
-      if (compareStreamIds(stored.id, lastSeenId) <= 0) continue;
+    for (let index = first; index < events.length; index++) {
+      const stored = events[index]!;
       lastSeenId = stored.id;
       if (!include(stored.event)) continue;
-      frames.push(sseFrameOf(stored));
+      picked.push(stored);
       if (endsAfter(stored.event)) {
         ended = true;
         break;
       }
     }
-    sse.sendFrames(frames);
+    if (picked.length > 0) sse.send(sseFramesOf(picked.length === events.length ? events : picked));
     if (ended) sse.end();
   };
 

@@ -34,10 +34,9 @@ export class SseWriter {
     this.heartbeat = setInterval(() => this.write(": heartbeat\n\n"), this.limits.heartbeatMs);
   }
 
-  /** Ready-made SSE frames (see sse-frame.ts), written as one chunk. */
-  sendFrames(frames: Buffer[]): void {
-    if (frames.length === 0) return;
-    this.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+  /** Ready-made SSE frames (see sse-frame.ts). */
+  send(frames: Buffer): void {
+    this.write(frames);
   }
 
   /** Ends the stream with a final `error` event saying why. */
