@@ -1,4 +1,6 @@
-import type { Dataset, DatasetFormat } from "@assay/contracts";
+import type { Dataset } from "@assay/contracts";
+// The polars-free subpath: polars is loaded on the pipeline thread only, never on the main one.
+import { FORMAT_EXTENSION } from "@assay/datasets/formats";
 import { type SessionStore, type Storage, storageKeys } from "@assay/runtime";
 import { DatasetLoadFailed } from "./errors.js";
 
@@ -20,19 +22,9 @@ export async function locateDataset(
 ): Promise<LocatedDataset> {
   const dataset = await sessions.dataset(sessionId, datasetId);
   if (!dataset) throw new DatasetLoadFailed(`dataset ${datasetId} is not in session ${sessionId}`);
-  const extensions = await loadFormatExtensions();
-  const key = storageKeys.dataset(sessionId, datasetId, extensions[dataset.format]);
+  const key = storageKeys.dataset(sessionId, datasetId, FORMAT_EXTENSION[dataset.format]);
   if ((await storage.size(key)) === undefined) {
     throw new DatasetLoadFailed(`the file of dataset ${datasetId} is missing from storage`);
   }
   return { dataset, path: await storage.localPath(key) };
-}
-
-/**
- * The file extension of each dataset format. @assay/datasets brings polars along, whose native
- * load blocks the event loop once for ~0.1-0.2 s: main.ts loads it after the first heartbeat,
- * while idle, so that pause never falls inside a job.
- */
-export async function loadFormatExtensions(): Promise<Record<DatasetFormat, string>> {
-  return (await import("@assay/datasets")).FORMAT_EXTENSION;
 }

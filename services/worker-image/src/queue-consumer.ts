@@ -9,7 +9,6 @@ import {
   type ShutdownRegistry,
 } from "@assay/runtime";
 import { Worker } from "bullmq";
-import { loadFormatExtensions } from "./datasets.js";
 import type { WorkerSettings } from "./env.js";
 import type { Heartbeat } from "./heartbeat.js";
 import { PipelineRunner } from "./pipeline-runner.js";
@@ -67,12 +66,8 @@ export async function startQueueConsumer(deps: QueueConsumerDeps): Promise<void>
   shutdown.add("queue worker", { close: () => closeWorker(worker, env.SHUTDOWN_GRACE_MS, logger) });
   await worker.waitUntilReady();
   logger.info("queue worker consuming");
-  // Start the pipeline thread and load the dataset formats now, while idle, so the first job
-  // neither waits for those imports nor has its event loop paused by them.
+  // Start the pipeline thread (and its polars import) now, while idle, so the first job does not wait for it.
   pipeline.warm();
-  loadFormatExtensions().catch((error: unknown) =>
-    logger.error({ err: error }, "dataset formats failed to load"),
-  );
 }
 
 /**
