@@ -1,17 +1,11 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type BenchStack, startBenchStack } from "./bench-stack.js";
+import { podmanUnavailable, startPodmanRedis, WORKER_IMAGE } from "./podman-redis.js";
 import type { BenchRow } from "./result.js";
 import { percentile, summarize } from "./stats.js";
 
-const PODMAN_SOCKET = path.join(process.env.ASSAY_PODMAN_DIR ?? "/tmp/assay-podman", "podman.sock");
-const WORKER_IMAGE = "localhost/assay-worker:latest";
-const SCHEDULER_ENV_JS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../services/scheduler/dist/env.js",
-);
+/** The warm-pool size of the warm rows: sessions still start one at a time, each on an idle container. */
+const WARM_POOL_SIZE = 4;
 
 /** Start time of one session: POST /v1/sessions until its `session:ready` event (server clock). */
 async function startOne(bench: BenchStack): Promise<number> {
@@ -32,31 +26,55 @@ async function startOne(bench: BenchStack): Promise<number> {
   }
 }
 
-async function sessionRows(
-  label: string,
-  env: Record<string, string>,
-  count: number,
-  goal: string,
-  limit?: number,
-) {
-  const bench = await startBenchStack(env);
+/**
+ * Waits until a pooled container waits for its assignment (its `assay-pool:<slot>` connection is in
+ * BLPOP), so the next session measures a warm start, not a cold start through an empty pool.
+ */
+async function untilPoolIdle(bench: BenchStack): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const clients = (await bench.redis.call("CLIENT", "LIST")) as string;
+    if (/ name=assay-pool:\S+ .* cmd=blpop /.test(clients)) return;
+    await sleep(100);
+  }
+  throw new Error("the warm pool had no idle container within 120 s");
+}
+
+interface SessionRun {
+  label: string;
+  env: Record<string, string>;
+  count: number;
+  goal: string;
+  limit?: number;
+  /** Waited for before each session (not timed). */
+  beforeEach?: (bench: BenchStack) => Promise<void>;
+  /** After the stack closed: fails when it left something behind. */
+  leakGuard?: (bench: BenchStack) => Promise<void>;
+}
+
+async function sessionRows(run: SessionRun): Promise<BenchRow[]> {
+  const bench = await startBenchStack(run.env);
+  const times: number[] = [];
   try {
-    const times: number[] = [];
-    for (let i = 0; i < count; i++) times.push(await startOne(bench));
-    const row = (figure: string, value: number, withGoal: boolean): BenchRow => ({
-      section: "session start",
-      figure: `${label} ${figure} over ${count} sessions (POST → session:ready)`,
-      unit: "ms",
-      better: "lower",
-      assay: { ...summarize([value]), runs: count },
-      peer: null,
-      goal: withGoal ? goal : "(no goal)",
-      met: withGoal && limit !== undefined ? value <= limit : null,
-    });
-    return [row("p50", percentile(times, 50), true), row("p99", percentile(times, 99), false)];
+    for (let i = 0; i < run.count; i++) {
+      await run.beforeEach?.(bench);
+      times.push(await startOne(bench));
+    }
   } finally {
     await bench.close();
+    await run.leakGuard?.(bench);
   }
+  const row = (figure: string, value: number, withGoal: boolean): BenchRow => ({
+    section: "session start",
+    figure: `${run.label} ${figure} over ${run.count} sessions (POST → session:ready)`,
+    unit: "ms",
+    better: "lower",
+    assay: { ...summarize([value]), runs: run.count },
+    peer: null,
+    goal: withGoal ? run.goal : "(no goal)",
+    met: withGoal && run.limit !== undefined ? value <= run.limit : null,
+  });
+  return [row("p50", percentile(times, 50), true), row("p99", percentile(times, 99), false)];
 }
 
 const unavailable = (label: string, goal: string, reason: string): BenchRow => ({
@@ -71,47 +89,62 @@ const unavailable = (label: string, goal: string, reason: string): BenchRow => (
   note: `not available: ${reason}`,
 });
 
-/** Why the docker runtime cannot be measured here, or undefined when it can. */
-function dockerUnavailable(): string | undefined {
-  if (!existsSync(PODMAN_SOCKET))
-    return `no podman API socket at ${PODMAN_SOCKET} (run scripts/containers/setup.sh)`;
-  // The image and network are checked by starting a session: its failure reason becomes the row's.
-  return undefined;
-}
+/** A row's note from an error: its first line. */
+const reasonOf = (error: unknown) => (error as Error).message.split("\n")[0] ?? String(error);
 
-/** Why the scheduler has no warm pool to measure, or undefined when its env offers one. */
-async function warmPoolUnavailable(): Promise<string | undefined> {
-  const source = await readFile(SCHEDULER_ENV_JS, "utf8").catch(() => "");
-  return /POOL/.test(source)
-    ? undefined
-    : "the scheduler has no warm-pool setting yet (DockerWarmPool in services/scheduler/src/runtimes/docker-warm-pool.ts is not wired into services/scheduler/src/env.ts or main.ts)";
+/**
+ * Docker cold and warm pool, on an internal podman network with a Redis container on it (the api,
+ * scheduler and bench reach that Redis at its network address, as workers do).
+ */
+async function dockerRows(count: number, say: (line: string) => void): Promise<BenchRow[]> {
+  const cold = { label: "docker runtime (cold)", goal: "(no goal)" };
+  const warm = { label: "docker warm pool", goal: "warm-pool p50 ≤ 50 ms", limit: 50 };
+  const reason = await podmanUnavailable();
+  if (reason) return [unavailable(cold.label, cold.goal, reason), unavailable(warm.label, warm.goal, reason)];
+  const podman = await startPodmanRedis();
+  const rows: BenchRow[] = [];
+  try {
+    const env = {
+      RUNTIME: "docker",
+      DOCKER_HOST: podman.dockerHost,
+      WORKER_IMAGE,
+      WORKER_NETWORK: podman.network,
+      REDIS_URL: podman.redisUrl,
+    };
+    const leakGuard = async (bench: BenchStack) => {
+      const left = await podman.workerContainers(`sched-${bench.keyPrefix}`);
+      if (left.length > 0) throw new Error(`leak guard: worker containers left: ${left.join(", ")}`);
+    };
+    for (const run of [
+      { ...cold, env },
+      {
+        ...warm,
+        env: { ...env, WARM_POOL_SIZE: String(WARM_POOL_SIZE) },
+        beforeEach: untilPoolIdle,
+      },
+    ] satisfies Omit<SessionRun, "count">[]) {
+      try {
+        rows.push(...(await sessionRows({ ...run, count, leakGuard })));
+        say(`sessions: ${run.label} p50 ${rows.at(-2)?.assay?.median.toFixed(0)} ms`);
+      } catch (error) {
+        rows.push(unavailable(run.label, run.goal, reasonOf(error)));
+      }
+    }
+  } finally {
+    await podman.close();
+  }
+  return rows;
 }
 
 /** Session start: process runtime always; docker cold and warm pool when this machine can run them. */
 export async function benchSessions(count: number, say: (line: string) => void): Promise<BenchRow[]> {
-  const rows = await sessionRows("process runtime (cold)", {}, count, "cold process ≤ 300 ms", 300);
+  const rows = await sessionRows({
+    label: "process runtime (cold)",
+    env: {},
+    count,
+    goal: "cold process ≤ 300 ms",
+    limit: 300,
+  });
   say(`sessions: process p50 ${rows[0]?.assay?.median.toFixed(0)} ms`);
-  const dockerReason = dockerUnavailable();
-  const dockerEnv = {
-    RUNTIME: "docker",
-    DOCKER_HOST: `unix://${PODMAN_SOCKET}`,
-    WORKER_IMAGE,
-    WORKER_NETWORK: "host",
-  };
-  let dockerFailure = dockerReason;
-  if (dockerReason) rows.push(unavailable("docker runtime (cold)", "(no goal)", dockerReason));
-  else {
-    try {
-      rows.push(...(await sessionRows("docker runtime (cold)", dockerEnv, Math.min(count, 10), "(no goal)")));
-      say(`sessions: docker cold p50 ${rows.at(-2)?.assay?.median.toFixed(0)} ms`);
-    } catch (error) {
-      dockerFailure = (error as Error).message.split("\n")[0] ?? "";
-      rows.push(unavailable("docker runtime (cold)", "(no goal)", dockerFailure));
-    }
-  }
-  // The pool runs on the docker runtime: whatever stops one stops the other.
-  const warmReason =
-    dockerFailure ?? (await warmPoolUnavailable()) ?? "the bench does not yet set the scheduler's pool size";
-  rows.push(unavailable("docker warm pool", "warm-pool p50 ≤ 50 ms", warmReason));
-  return rows;
+  return [...rows, ...(await dockerRows(count, say))];
 }
