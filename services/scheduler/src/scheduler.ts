@@ -213,8 +213,8 @@ export class Scheduler {
   }
 
   /**
-   * While a worker starts, its first heartbeat is looked for every FIRST_HEARTBEAT_POLL_MS (one MGET
-   * for all starting sessions) and ends the pause, so a session is ready without waiting out POLL_MS.
+   * While a worker starts, its first heartbeat is looked for every FIRST_HEARTBEAT_POLL_MS (the GETs
+   * of all starting sessions sent together) and ends the pause, so a session is ready without waiting out POLL_MS.
    * The loop's watch() then checks the heartbeat properly and marks the session ready.
    */
   private async lookForFirstHeartbeats(): Promise<void> {
@@ -222,8 +222,9 @@ export class Scheduler {
     if (starting.length === 0 || this.lookingForFirstHeartbeats) return;
     this.lookingForFirstHeartbeats = true;
     try {
-      const beats = await this.redis.mget(
-        starting.map((owned) => this.keys.sessionHeartbeat(owned.sessionId)),
+      // One GET per session (their keys are in different cluster slots), sent together.
+      const beats = await Promise.all(
+        starting.map((owned) => this.redis.get(this.keys.sessionHeartbeat(owned.sessionId))),
       );
       if (beats.some((json, index) => json !== null && workerIdOf(json) === starting[index]?.workerId)) {
         this.wakeSleeper?.();
