@@ -171,11 +171,14 @@ export async function workerPids(prefix: string, sessionId?: string): Promise<nu
   return pids;
 }
 
-/** Polls until `probe` returns something truthy; fails with `what` after the timeout. */
+/**
+ * Polls until `probe` returns something truthy; fails with `what` after the timeout. The default is
+ * generous because CI runs the container tests beside these on two cores.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
