@@ -338,8 +338,11 @@ export class Scheduler {
     owned.heartbeatSeenAt = undefined;
     owned.readyAt = undefined;
     try {
-      const redisUrl = await this.workerRedisUrl(owned.sessionId);
-      await this.runtime.start(workerSpec(this.env, owned.sessionId, workerId, redisUrl));
+      const warm = await this.runtime.startWarm?.({ sessionId: owned.sessionId, workerId });
+      if (!warm) {
+        const redisUrl = await this.workerRedisUrl(owned.sessionId);
+        await this.runtime.start(workerSpec(this.env, owned.sessionId, workerId, redisUrl));
+      }
     } catch (error) {
       owned.log.error({ err: error, workerId }, "worker start failed");
       await this.afterExit(owned, `start failed: ${(error as Error).message}`, null);
@@ -364,7 +367,7 @@ export class Scheduler {
     if (lease === "lost" || !record) {
       owned.log.warn({ lease }, lease === "lost" ? "lease taken over, stopping worker" : "session gone");
       await this.stopWorker(owned);
-      // A scheduler that took the lease over has reset the session's Redis user for its own worker.
+      // A scheduler that took the lease over has reset the session's Redis user for its own worker (a cold start).
       await this.forget(owned, { keepRedisUser: lease === "lost" });
       return;
     }

@@ -6,7 +6,13 @@ import { type Logger, type Redis, storageKeys } from "@assay/runtime";
 import { type WorkerCredentials, workerRedisUrl } from "../redis-acl.js";
 import type { DockerRuntime } from "./docker.js";
 import { handOverDir } from "./hand-over-dir.js";
-import { LABELS, type WorkerInfo, type WorkerRuntime, type WorkerSpec } from "./runtime.js";
+import {
+  LABELS,
+  type WarmWorkerSpec,
+  type WorkerInfo,
+  type WorkerRuntime,
+  type WorkerSpec,
+} from "./runtime.js";
 
 export const POOL_ROLE = "pool";
 /**
@@ -46,6 +52,12 @@ export function poolMounts(containerDataDir: string): { datasets: string; jobs: 
 
 const containerName = (slot: string) => `assay-pool-${slot}`;
 
+/** Waits for every step, then fails with the first failure, so cleanup never races a step still running. */
+async function settleAll(steps: (Promise<unknown> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 /**
  * Keeps `size` worker containers started ahead of demand, so a session gets a warm one.
  *
@@ -81,18 +93,27 @@ export class DockerWarmPool implements WorkerRuntime {
   }
 
   async start(spec: WorkerSpec): Promise<WorkerInfo> {
-    const sessionId = SessionId.parse(spec.sessionId);
-    for (let slot = this.idle.shift(); slot !== undefined; slot = this.idle.shift()) {
-      if ((await this.runtime.inspect(containerName(slot)))?.state !== "running") {
+    return (await this.startWarm(spec)) ?? this.runtime.start(spec); // pool empty: a cold start
+  }
+
+  /** Assigns an idle pooled container; the pool is refilled only after, so podman serves the assignment first. */
+  async startWarm(worker: WarmWorkerSpec): Promise<WorkerInfo | undefined> {
+    const spec = { sessionId: SessionId.parse(worker.sessionId), workerId: worker.workerId };
+    const idleBefore = this.idle.length;
+    try {
+      for (let slot = this.idle.shift(); slot !== undefined; slot = this.idle.shift()) {
+        const info = await this.runtime.inspect(containerName(slot));
+        if (info?.state === "running") return await this.assign(slot, spec, info);
         await this.discard(slot);
-        continue;
       }
-      this.fill().catch((error: unknown) =>
-        this.options.logger.warn({ err: error }, "warm pool refill failed"),
-      );
-      return this.assign(slot, { ...spec, sessionId });
+      return undefined;
+    } finally {
+      if (this.idle.length < idleBefore) {
+        this.fill().catch((error: unknown) =>
+          this.options.logger.warn({ err: error }, "warm pool refill failed"),
+        );
+      }
     }
-    return this.runtime.start(spec); // pool empty: a cold start
   }
 
   async stop(workerId: string, graceMs: number): Promise<void> {
@@ -203,25 +224,29 @@ export class DockerWarmPool implements WorkerRuntime {
     return users ? workerRedisUrl(redisUrl, await users.createPoolSlot(slot)) : redisUrl;
   }
 
-  private async assign(slot: string, spec: WorkerSpec): Promise<WorkerInfo> {
+  /**
+   * The slot user's grant and the dirs' hand-over must precede the push (the worker uses both at
+   * once); the rest runs alongside. `info` is the container as inspected just before.
+   */
+  private async assign(slot: string, spec: WarmWorkerSpec, info: WorkerInfo): Promise<WorkerInfo> {
     const { redis, keys } = this.options;
     const assignment = PoolAssignment.parse({ sessionId: spec.sessionId, workerId: spec.workerId });
-    try {
-      for (const [kind, key] of [
-        ["datasets", storageKeys.datasetsDir(spec.sessionId)],
-        ["jobs", storageKeys.jobsDir(spec.sessionId)],
-      ] as const) {
-        await handOverDir(path.join(this.slotDir(slot), kind), path.join(this.runtime.dataDir, key));
-      }
-      await rm(this.slotDir(slot), { recursive: true, force: true });
-      await redis.hset(keys.poolSessions, slot, spec.sessionId);
-      await this.runtime.rename(containerName(slot), spec.workerId);
-      await this.options.access.users?.grantSession(slot, spec.sessionId);
+    const pushed = async () => {
+      await settleAll([
+        this.handOver(slot, "datasets", storageKeys.datasetsDir(spec.sessionId)),
+        this.handOver(slot, "jobs", storageKeys.jobsDir(spec.sessionId)),
+        this.options.access.users?.grantSession(slot, spec.sessionId),
+        redis.hset(keys.poolSessions, slot, spec.sessionId),
+      ]);
       await redis
         .multi()
         .lpush(keys.poolAssignment(slot), JSON.stringify(assignment))
         .expire(keys.poolAssignment(slot), ASSIGNMENT_TTL_SECONDS)
         .exec();
+    };
+    try {
+      await settleAll([pushed(), this.runtime.rename(containerName(slot), spec.workerId)]);
+      await rm(this.slotDir(slot), { recursive: true, force: true });
     } catch (error) {
       await this.discard(slot);
       await this.runtime.stop(spec.workerId, 0);
@@ -232,9 +257,11 @@ export class DockerWarmPool implements WorkerRuntime {
       { sessionId: spec.sessionId, workerId: spec.workerId, slot },
       "pooled worker assigned",
     );
-    const info = await this.inspect(spec.workerId);
-    if (!info) throw new Error(`pooled worker ${spec.workerId} vanished on assignment`);
-    return info;
+    return this.withSession({ ...info, id: spec.workerId }, spec.sessionId);
+  }
+
+  private handOver(slot: string, kind: "datasets" | "jobs", storageKey: string): Promise<void> {
+    return handOverDir(path.join(this.slotDir(slot), kind), path.join(this.runtime.dataDir, storageKey));
   }
 
   private async discard(slot: string): Promise<void> {

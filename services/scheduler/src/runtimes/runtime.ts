@@ -21,6 +21,9 @@ export interface WorkerSpec {
   env: Record<string, string>;
 }
 
+/** What a pre-started worker needs to become a session's: it keeps its own environment and Redis login. */
+export type WarmWorkerSpec = Pick<WorkerSpec, "sessionId" | "workerId">;
+
 export type WorkerState = "running" | "exited";
 
 export interface WorkerInfo {
@@ -41,6 +44,11 @@ export interface WorkerInfo {
 export interface WorkerRuntime {
   readonly kind: RuntimeKind;
   start(spec: WorkerSpec): Promise<WorkerInfo>;
+  /**
+   * Gives the session an already started worker (a warm pool), or undefined when none is idle.
+   * Tried before `start`, so what only a new worker needs (the session's Redis user) is made only then.
+   */
+  startWarm?(worker: WarmWorkerSpec): Promise<WorkerInfo | undefined>;
   /** Stops gracefully (SIGTERM), then forcibly after `graceMs`; removes what it created. Idempotent. */
   stop(workerId: string, graceMs: number): Promise<void>;
   inspect(workerId: string): Promise<WorkerInfo | undefined>;

@@ -218,6 +218,10 @@ describe("scheduler on the docker runtime (real containers)", () => {
     const warmWorker = await stack.ready(warmSession);
     const pooled = await podman.docker.getContainer(warmWorker).inspect();
     expect(pooled.Config.Labels[LABELS.poolSlot]).toBe(slot);
+    // The pooled worker keeps its slot's login: only the cold start made a session Redis user.
+    const users = (await stack.redis.call("ACL", "USERS")) as string[];
+    expect(users).toContain(`${stack.prefix}-worker-${coldSession}`);
+    expect(users).not.toContain(`${stack.prefix}-worker-${warmSession}`);
 
     const startMs = async (sessionId: string) =>
       (await stack.eventsOf(sessionId)).flatMap((event) =>
