@@ -7,17 +7,19 @@ import {
   EnvError,
   EventLog,
   JobStore,
+  type Redis,
   ShutdownRegistry,
 } from "@assay/runtime";
 import { loadEnv, type WorkerSettings } from "./env.js";
 import { Heartbeat } from "./heartbeat.js";
-import { assignedEnv } from "./pool-assignment.js";
+import { assignWorker } from "./pool-assignment.js";
 import { exitWhenRedisUserIsLost } from "./redis-user-lost.js";
 
 /** Time the shutdown registry allows beyond the job grace for closing the rest. */
 const SHUTDOWN_MARGIN_MS = 5_000;
 
-async function main(env: WorkerSettings): Promise<void> {
+/** `assignedRedis`: a pooled worker's connection that waited for its session, kept to save a login. */
+async function main(env: WorkerSettings, assignedRedis?: Redis): Promise<void> {
   const logger = createLogger("worker", env.LOG_LEVEL).child({
     sessionId: env.SESSION_ID,
     workerId: env.WORKER_ID,
@@ -26,7 +28,7 @@ async function main(env: WorkerSettings): Promise<void> {
   shutdown.installSignalHandlers();
 
   const keys = redisKeys(env.KEY_PREFIX);
-  const redis = createRedis(env.REDIS_URL, `assay-worker:${env.WORKER_ID}`);
+  const redis = assignedRedis ?? createRedis(env.REDIS_URL, `assay-worker:${env.WORKER_ID}`);
   shutdown.add("redis", { close: () => closeRedis(redis) });
   const queueRedis = createRedis(env.REDIS_URL, `assay-worker-queue:${env.WORKER_ID}`);
   shutdown.add("queue redis", { close: () => closeRedis(queueRedis) });
@@ -56,7 +58,8 @@ async function main(env: WorkerSettings): Promise<void> {
 }
 
 try {
-  await main(loadEnv(await assignedEnv(process.env)));
+  const assigned = await assignWorker(process.env);
+  await main(loadEnv(assigned.env), assigned.redis);
 } catch (error) {
   if (!(error instanceof EnvError || error instanceof LlmConfigError)) throw error;
   process.stderr.write(`worker: ${error.message}\n`);

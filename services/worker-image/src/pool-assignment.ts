@@ -1,7 +1,7 @@
 import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { PoolAssignment, redisKeys } from "@assay/contracts";
-import { CommonEnv, closeRedis, createRedis, parseEnv, storageKeys } from "@assay/runtime";
+import { CommonEnv, closeRedis, createRedis, parseEnv, type Redis, storageKeys } from "@assay/runtime";
 import { z } from "zod";
 
 /** A pooled container's env: the worker contract without SESSION_ID/WORKER_ID, plus its slot. */
@@ -19,12 +19,19 @@ function poolDirs(dataDir: string): { datasets: string; jobs: string } {
   return { datasets: path.join(dataDir, "pool/datasets"), jobs: path.join(dataDir, "pool/jobs") };
 }
 
+/** The environment to run the worker with and, in pool mode, the Redis connection that waited for it. */
+export interface AssignedWorker {
+  env: NodeJS.ProcessEnv;
+  /** Logged in and granted the session's keys: the worker keeps it instead of connecting again. */
+  redis?: Redis;
+}
+
 /**
  * The environment to run the worker with: as given, or in pool mode (POOL_SLOT set, no SESSION_ID)
  * that of the session the scheduler assigns to this pre-started container, once it does.
  */
-export async function assignedEnv(source: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  if (!source.POOL_SLOT || source.SESSION_ID) return source;
+export async function assignWorker(source: NodeJS.ProcessEnv): Promise<AssignedWorker> {
+  if (!source.POOL_SLOT || source.SESSION_ID) return { env: source };
   return waitForAssignment(parseEnv(PoolEnv, source), source);
 }
 
@@ -32,32 +39,27 @@ export async function assignedEnv(source: NodeJS.ProcessEnv): Promise<NodeJS.Pro
  * Pool mode: a pre-started worker waits (BLPOP) for the session the scheduler gives it, links the
  * session's storage keys to its slot mounts, and returns the environment to run as that session's
  * worker. Its Redis user may read only its pool key until the scheduler grants it the session's
- * keys, which happens before the assignment is pushed.
+ * keys, which happens before the assignment is pushed, so the waiting connection serves the session.
  */
 async function waitForAssignment(
   env: PoolEnv,
   source: NodeJS.ProcessEnv,
   dataDir = ASSIGNED_DATA_DIR,
-): Promise<NodeJS.ProcessEnv> {
+): Promise<AssignedWorker> {
   const redis = createRedis(env.REDIS_URL, `assay-pool:${env.POOL_SLOT}`);
-  let raw: string;
   try {
     const popped = await redis.blpop(redisKeys(env.KEY_PREFIX).poolAssignment(env.POOL_SLOT), 0);
     if (!popped) throw new Error(`pool slot ${env.POOL_SLOT}: BLPOP returned nothing`);
-    raw = popped[1];
-  } finally {
+    const assignment = PoolAssignment.parse(JSON.parse(popped[1]));
+    const slot = poolDirs(env.DATA_DIR);
+    const sessionDir = path.join(dataDir, storageKeys.sessionRoot(assignment.sessionId));
+    await mkdir(sessionDir, { recursive: true });
+    await symlink(slot.datasets, path.join(dataDir, storageKeys.datasetsDir(assignment.sessionId)));
+    await symlink(slot.jobs, path.join(dataDir, storageKeys.jobsDir(assignment.sessionId)));
+    const assigned = { SESSION_ID: assignment.sessionId, WORKER_ID: assignment.workerId, DATA_DIR: dataDir };
+    return { env: { ...source, ...assigned }, redis };
+  } catch (error) {
     await closeRedis(redis);
+    throw error;
   }
-  const assignment = PoolAssignment.parse(JSON.parse(raw));
-  const slot = poolDirs(env.DATA_DIR);
-  const sessionDir = path.join(dataDir, storageKeys.sessionRoot(assignment.sessionId));
-  await mkdir(sessionDir, { recursive: true });
-  await symlink(slot.datasets, path.join(dataDir, storageKeys.datasetsDir(assignment.sessionId)));
-  await symlink(slot.jobs, path.join(dataDir, storageKeys.jobsDir(assignment.sessionId)));
-  return {
-    ...source,
-    SESSION_ID: assignment.sessionId,
-    WORKER_ID: assignment.workerId,
-    DATA_DIR: dataDir,
-  };
 }
