@@ -381,16 +381,17 @@ export class Scheduler {
       if (Date.now() >= (owned.restartAt ?? 0)) await this.startWorker(owned);
       return;
     }
-    const info = owned.workerId ? await this.runtime.inspect(owned.workerId) : undefined;
-    if (!info || info.state === "exited") {
-      return this.afterExit(owned, info?.exitReason ?? "worker vanished", info?.exitCode ?? null);
-    }
     const heartbeat = await this.sessions.heartbeat(sessionId);
     const now = Date.now();
     const ours = heartbeat?.workerId === owned.workerId ? heartbeat : undefined;
     if (ours) owned.heartbeatSeenAt = now;
+    // A new worker's first beat shows it runs: ready without waiting for the runtime's inspect (a podman call).
+    if (owned.phase === "starting" && ours) return this.markReady(owned, now);
+    const info = owned.workerId ? await this.runtime.inspect(owned.workerId) : undefined;
+    if (!info || info.state === "exited") {
+      return this.afterExit(owned, info?.exitReason ?? "worker vanished", info?.exitCode ?? null);
+    }
     if (owned.phase === "starting") {
-      if (ours) return this.markReady(owned, now);
       if (now - owned.startedAt > this.env.WORKER_START_TIMEOUT_MS) {
         return this.restartHung(owned, `no heartbeat within ${this.env.WORKER_START_TIMEOUT_MS} ms of start`);
       }
