@@ -23,15 +23,56 @@ function dedupe(specs: HypothesisSpec[]): HypothesisSpec[] {
  * plan with a note means the query names nothing usable: the caller falls back to planFromProfile.
  */
 export function planFromQuery(query: string, columns: PlannedColumn[], opts: { max: number }): Plan {
+  // A compound question ("… differ by weather, and is there a trend over date?") asks one thing per
+  // clause; each clause that names a column is planned on its own. When no clause asks for anything
+  // testable, the whole query is read as one (its columns may be named across clauses).
+  const clauses = splitClauses(query)
+    .map((clause) => planClause(clause, columns))
+    .filter((part): part is ClausePlan => part !== undefined);
+  const asksSomething = clauses.some((part) => part.specs.length > 0 || part.pipelines.length > 0);
+  const parts = asksSomething ? clauses : [planClause(query, columns)].filter((part) => part !== undefined);
+  if (parts.length === 0)
+    return { hypotheses: [], pipelines: [], notes: ["the query names no column of the dataset"] };
+  const specs = parts.flatMap((part) => part.specs);
+  const notes = parts.flatMap((part) => part.notes);
+  const capped = dedupe(specs).slice(0, opts.max);
+  if (specs.length > capped.length) notes.push(`kept the first ${opts.max} of ${specs.length} hypotheses`);
+  return {
+    hypotheses: capped.map((spec) => ({
+      spec,
+      source: "planner",
+      rationale: `named in the query: "${query.slice(0, 200)}"`,
+    })),
+    pipelines: parts.flatMap((part) => part.pipelines),
+    notes,
+  };
+}
+
+interface ClausePlan {
+  specs: HypothesisSpec[];
+  pipelines: DataOperation[][];
+  notes: string[];
+}
+
+/** Splits at sentence ends and at a comma or "and" that starts a new question ("…, and is there…"). */
+export function splitClauses(query: string): string[] {
+  return query
+    .split(
+      /[?;.!]+|,\s*(?:and|but|also)?\s+(?=(?:is|are|does|do|did|how|what|which|whether|has|have|can|was|were)\b)|\band\s+(?=(?:is|are|does|do|how|what|which|whether)\b)/i,
+    )
+    .map((clause) => clause.trim())
+    .filter((clause) => clause.length > 0);
+}
+
+/** The hypotheses and tables one clause asks for, or undefined when it names no column. */
+function planClause(query: string, columns: PlannedColumn[]): ClausePlan | undefined {
   const kinds = new Map(columns.map((c) => [c.name, c.kind]));
   const named = matchColumns(
     query,
     columns.map((c) => c.name),
   );
-  const notes: string[] = [];
-  if (!named.length)
-    return { hypotheses: [], pipelines: [], notes: ["the query names no column of the dataset"] };
-  notes.push(`columns named in the query: ${named.join(", ")}`);
+  if (!named.length) return undefined;
+  const notes: string[] = [`columns named in "${query.slice(0, 120)}": ${named.join(", ")}`];
   const intents = detectIntents(query);
   notes.push(intents.length ? `intent: ${intents.join(", ")}` : "no intent word; the column kinds decide");
 
@@ -106,15 +147,5 @@ export function planFromQuery(query: string, columns: PlannedColumn[], opts: { m
       }
     if (!specs.length) notes.push("fewer than two named columns can be tested together");
   }
-  const capped = dedupe(specs).slice(0, opts.max);
-  if (specs.length > capped.length) notes.push(`kept the first ${opts.max} of ${specs.length} hypotheses`);
-  return {
-    hypotheses: capped.map((spec) => ({
-      spec,
-      source: "planner",
-      rationale: `named in the query: "${query.slice(0, 200)}"`,
-    })),
-    pipelines,
-    notes,
-  };
+  return { specs, pipelines, notes };
 }

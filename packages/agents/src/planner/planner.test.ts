@@ -49,6 +49,20 @@ describe("planFromQuery", () => {
     const trends = planFromQuery("growth of body mass g and flipper length mm", columns, { max: 5 });
     expect(trends.pipelines.map((p) => p[0]?.op)).toEqual(["resample", "resample"]);
   });
+  it("plans each clause of a compound question by its own intent", () => {
+    const plan = planFromQuery(
+      "Does body mass g differ by species, and is there a trend in flipper length mm over date?",
+      columns,
+      { max: 5 },
+    );
+    expect(plan.hypotheses.map((h) => h.spec)).toEqual([
+      { kind: "difference", metric: "body_mass_g", groupBy: "species" },
+      { kind: "trend", metric: "flipper_length_mm", time: "date" },
+    ]);
+    // A question whose columns are named across clauses is still read whole.
+    const across = planFromQuery("how does body mass g relate? and flipper length mm?", columns, { max: 5 });
+    expect(across.hypotheses.map((h) => h.spec.kind)).toEqual(["association"]);
+  });
   it("a query that names no column returns an empty plan with a note", () => {
     const plan = planFromQuery("tell me something interesting", columns, { max: 5 });
     expect(plan.hypotheses).toEqual([]);
