@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { closeRedis, createRedis } from "@assay/runtime";
+import { LOCAL_REDIS_IMAGE, startRedisNetwork } from "@assay/devstack";
 import Docker from "dockerode";
 import { nanoid } from "nanoid";
 
 export const PODMAN_SOCKET = path.join(process.env.ASSAY_PODMAN_DIR ?? "/tmp/assay-podman", "podman.sock");
 export const WORKER_IMAGE = "localhost/assay-worker:latest";
-const REDIS_IMAGE = "localhost/assay-redis:latest";
 /** Every network and container the bench creates on podman carries this label, for the leak guard. */
 const BENCH_RUN_LABEL = "io.assay.bench-run";
 const MANAGED_BY_LABEL = "io.assay.managed-by";
@@ -36,7 +35,7 @@ export async function podmanUnavailable(): Promise<string | undefined> {
     (error: Error) => error,
   );
   if (tags instanceof Error) return `podman API socket does not answer: ${tags.message}`;
-  const missing = [WORKER_IMAGE, REDIS_IMAGE].filter((image) => !tags.includes(image));
+  const missing = [WORKER_IMAGE, LOCAL_REDIS_IMAGE].filter((image) => !tags.includes(image));
   return missing.length > 0
     ? `image ${missing.join(", ")} missing (run scripts/containers/build-images.sh)`
     : undefined;
@@ -48,41 +47,10 @@ export async function startPodmanRedis(): Promise<PodmanRedis> {
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "x");
   const labels = { [BENCH_RUN_LABEL]: runId };
-  const network = `assay-bench-${runId}`;
-  await docker.createNetwork({ Name: network, Internal: true, Labels: labels });
-  const redis = await docker
-    .createContainer({
-      name: `assay-bench-redis-${runId}`,
-      Image: REDIS_IMAGE,
-      Cmd: ["redis-server", "--port", "6379", "--protected-mode", "no", "--save", "", "--appendonly", "no"],
-      Labels: labels,
-      HostConfig: {
-        NetworkMode: network,
-        Ulimits: [
-          { Name: "nofile", Soft: 4096, Hard: 4096 },
-          { Name: "nproc", Soft: 4096, Hard: 4096 },
-        ],
-      },
-    })
-    .catch(async (error: unknown) => {
-      await docker.getNetwork(network).remove();
-      throw error;
-    });
-  const removeAll = async () => {
-    await redis.remove({ force: true }).catch(() => {});
-    await docker.getNetwork(network).remove();
-  };
-  let redisUrl: string;
-  try {
-    await redis.start();
-    const ip = (await redis.inspect()).NetworkSettings.Networks[network]?.IPAddress;
-    if (!ip) throw new Error(`the Redis container has no address on ${network}`);
-    redisUrl = `redis://${ip}:6379`;
-    await untilRedisAnswers(redisUrl);
-  } catch (error) {
-    await removeAll();
-    throw error;
-  }
+  const { network, redis, redisUrl, remove } = await startRedisNetwork(docker, {
+    name: `assay-bench-${runId}`,
+    labels,
+  });
 
   const workerContainers = async (schedulerId: string) => {
     const filters = { label: [`${MANAGED_BY_LABEL}=assay`, `io.assay.scheduler-id=${schedulerId}`] };
@@ -101,7 +69,7 @@ export async function startPodmanRedis(): Promise<PodmanRedis> {
         const attached = await docker.listContainers({ all: true, filters: { network: [network] } });
         const leaked = attached.filter((container) => container.Id !== redis.id);
         for (const container of leaked) await docker.getContainer(container.Id).remove({ force: true });
-        await removeAll();
+        await remove();
         if (leaked.length > 0)
           throw new Error(
             `leak guard: worker containers left on ${network}: ${leaked.map((c) => c.Names[0]).join(", ")}`,
@@ -110,15 +78,4 @@ export async function startPodmanRedis(): Promise<PodmanRedis> {
       return closed;
     },
   };
-}
-
-/** redis-server takes a moment to listen; ioredis retries until it does. */
-async function untilRedisAnswers(url: string): Promise<void> {
-  const redis = createRedis(url, "bench-podman-redis");
-  redis.on("error", () => {}); // refused while redis-server starts; the ping waits for it
-  try {
-    await redis.ping();
-  } finally {
-    await closeRedis(redis);
-  }
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { closeRedis, createRedis } from "@assay/runtime";
+import { LOCAL_REDIS_IMAGE, startRedisNetwork } from "@assay/devstack";
 import Docker from "dockerode";
 import { nanoid } from "nanoid";
 import { dockerEndpoint } from "../../src/runtimes/docker-endpoint.js";
@@ -13,7 +13,6 @@ import { LABELS, MANAGED_BY } from "../../src/runtimes/runtime.js";
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const WORKER_IMAGE = "localhost/assay-worker:latest";
-const REDIS_IMAGE = "localhost/assay-redis:latest";
 /** Every container and network a test run creates carries this label, for the leak guard. */
 export const TEST_RUN_LABEL = "io.assay.test-run";
 
@@ -42,7 +41,7 @@ export async function startPodman(): Promise<PodmanFixture> {
   if (!dockerHost) throw new Error(`scripts/containers/setup.sh printed no DOCKER_HOST:\n${setup.stdout}`);
   const docker = new Docker(dockerEndpoint(dockerHost));
   const images = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
-  if (!images.includes(WORKER_IMAGE) || !images.includes(REDIS_IMAGE)) {
+  if (!images.includes(WORKER_IMAGE) || !images.includes(LOCAL_REDIS_IMAGE)) {
     await run("bash", [path.join(REPO, "scripts/containers/build-images.sh")], { timeout: 600_000 });
   }
 
@@ -50,25 +49,10 @@ export async function startPodman(): Promise<PodmanFixture> {
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "x");
   const labels = { [TEST_RUN_LABEL]: runId };
-  const network = `assay-test-${runId}`;
-  await docker.createNetwork({ Name: network, Internal: true, Labels: labels });
-  const redis = await docker.createContainer({
-    name: `assay-test-redis-${runId}`,
-    Image: REDIS_IMAGE,
-    Cmd: ["redis-server", "--port", "6379", "--protected-mode", "no", "--save", "", "--appendonly", "no"],
-    Labels: labels,
-    HostConfig: {
-      NetworkMode: network,
-      Ulimits: [
-        { Name: "nofile", Soft: 4096, Hard: 4096 },
-        { Name: "nproc", Soft: 4096, Hard: 4096 },
-      ],
-    },
+  const { network, redisUrl, remove } = await startRedisNetwork(docker, {
+    name: `assay-test-${runId}`,
+    labels,
   });
-  await redis.start();
-  const redisIp = (await redis.inspect()).NetworkSettings.Networks[network]?.IPAddress;
-  if (!redisIp) throw new Error(`redis container has no address on ${network}`);
-  await untilRedisAnswers(`redis://${redisIp}:6379`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "assay-docker-test-"));
 
   const leftovers = async () => {
@@ -81,26 +65,14 @@ export async function startPodman(): Promise<PodmanFixture> {
     docker,
     runId,
     network,
-    redisUrl: `redis://${redisIp}:6379`,
+    redisUrl,
     dataDir,
     leftovers,
     close: async () => {
-      await redis.remove({ force: true });
-      await docker.getNetwork(network).remove();
+      await remove();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The Redis container takes a moment to listen; ioredis retries until it does. */
-async function untilRedisAnswers(url: string): Promise<void> {
-  const redis = createRedis(url, "podman-fixture");
-  redis.on("error", () => {}); // refused while redis-server starts; the ping below waits for it
-  try {
-    await redis.ping();
-  } finally {
-    await closeRedis(redis);
-  }
 }
 
 /** Runs a command in a container; returns its exit code and output. */
