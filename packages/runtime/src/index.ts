@@ -1,6 +1,7 @@
 export * from "./env.js";
 export * from "./event-log.js";
 export * from "./ids.js";
+export * from "./job-start.js";
 export * from "./job-store.js";
 export * from "./logger.js";
 export * from "./redis.js";

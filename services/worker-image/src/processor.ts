@@ -1,5 +1,5 @@
 import { AnalysisJob, AppError, type ErrorInfo, FINAL_JOB_STATUSES, JobResult } from "@assay/contracts";
-import type { JobStore, Logger, SessionStore, Storage } from "@assay/runtime";
+import type { JobStarter, JobStore, Logger, SessionStore, Storage } from "@assay/runtime";
 import { type Job, UnrecoverableError } from "bullmq";
 import { ArtifactWriter } from "./artifacts.js";
 import { locateDataset } from "./datasets.js";
@@ -12,6 +12,7 @@ import type { PipelineRunner } from "./pipeline-runner.js";
 export interface ProcessorDeps {
   sessionId: string;
   jobs: JobStore;
+  starter: JobStarter;
   sessions: SessionStore;
   storage: Storage;
   heartbeat: Heartbeat;
@@ -31,66 +32,70 @@ const FINAL_CODES = new Set<ErrorInfo["code"]>([
 
 /**
  * The BullMQ processor of a session's analyses. Our job record is the source of truth for
- * clients: every change goes in with its event in one MULTI, and a final state is written
+ * clients: every change goes in with its event atomically, and a final state is written
  * before BullMQ learns of it, so a redelivered job whose record is final is skipped.
  */
 export function createProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string): Promise<JobResult | undefined> => {
     const data = AnalysisJob.parse(job.data);
-    if (data.sessionId !== deps.sessionId) {
-      throw new UnrecoverableError(`job ${data.jobId} belongs to session ${data.sessionId}`);
+    const { sessionId, jobId } = data;
+    if (sessionId !== deps.sessionId) {
+      throw new UnrecoverableError(`job ${jobId} belongs to session ${sessionId}`);
     }
-    const logger = deps.logger.child({ jobId: data.jobId });
-    // Both reads in one round trip: they sit between the queue handing over the job and job:started.
-    const [record, cancelRequested] = await Promise.all([
-      deps.jobs.get(data.sessionId, data.jobId),
-      deps.jobs.isCancelRequested(data.sessionId, data.jobId),
+    const started = Date.now();
+    const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    // Nothing before the start: it checks the record and writes job:started in one round trip,
+    // and the busy beat goes out alongside.
+    const [start] = await Promise.all([
+      deps.starter.start(
+        sessionId,
+        jobId,
+        {
+          status: "running",
+          stage: "loading",
+          pct: 0,
+          attempts: attempt,
+          startedAt: new Date(started).toISOString(),
+        },
+        { sessionId, jobId, type: "job:started", attempt },
+      ),
+      deps.heartbeat.busy(jobId),
     ]);
-    if (!record) throw new UnrecoverableError(`job ${data.jobId} has no status record`);
-    if (FINAL_JOB_STATUSES.includes(record.status)) {
-      logger.info({ status: record.status }, "job already finished; skipping duplicate delivery");
-      return record.result;
-    }
+    const logger = deps.logger.child({ jobId });
     try {
-      return await runJob(deps, job, data, logger, token, cancelRequested);
+      switch (start.outcome) {
+        case "missing":
+          throw new UnrecoverableError(`job ${jobId} has no status record`);
+        case "finished": {
+          logger.info({ status: start.status }, "job already finished; skipping duplicate delivery");
+          return (await deps.jobs.get(sessionId, jobId))?.result;
+        }
+        case "cancel-requested": {
+          const reporter = new JobReporter(deps.jobs, sessionId, jobId, logger);
+          return await finishFailed(deps, job, reporter, new JobCancelled(jobId), logger);
+        }
+        case "started":
+          logger.info({ attempt }, "job started");
+          return await runJob(deps, job, data, logger, token, started);
+      }
     } finally {
       await deps.heartbeat.idle();
     }
   };
 }
 
+/** The job after its start: dataset, pipeline thread, artifacts, and how it ended. */
 async function runJob(
   deps: ProcessorDeps,
   job: Job,
   data: AnalysisJob,
   logger: Logger,
   token: string | undefined,
-  cancelRequested: boolean,
+  started: number,
 ): Promise<JobResult> {
   const { sessionId, jobId } = data;
   const reporter = new JobReporter(deps.jobs, sessionId, jobId, logger);
   const ids = { sessionId, jobId };
-  if (cancelRequested) {
-    await deps.heartbeat.busy(jobId);
-    return finishFailed(deps, job, reporter, new JobCancelled(jobId), logger);
-  }
-  const started = Date.now();
-  const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
-  // The busy beat and the start go out together: neither waits for the other.
-  await Promise.all([
-    deps.heartbeat.busy(jobId),
-    reporter.update(
-      {
-        status: "running",
-        stage: "loading",
-        pct: 0,
-        attempts: attempt,
-        startedAt: new Date(started).toISOString(),
-      },
-      { ...ids, type: "job:started", attempt },
-    ),
-  ]);
-  logger.info({ attempt }, "job started");
   const abort = new JobAbort(deps.jobs, sessionId, jobId, data.options.timeoutMs ?? deps.jobTimeoutMs);
   try {
     const artifacts = new ArtifactWriter(deps.storage, deps.jobs, sessionId, jobId);

@@ -1,6 +1,7 @@
 import { ANALYSIS_QUEUE, type RedisKeys } from "@assay/contracts";
 import {
   type EventLog,
+  JobStarter,
   type JobStore,
   LocalStorage,
   type Logger,
@@ -41,6 +42,7 @@ export async function startQueueConsumer(deps: QueueConsumerDeps): Promise<void>
   const processor = createProcessor({
     sessionId: env.SESSION_ID,
     jobs,
+    starter: new JobStarter(redis, keys, env.EVENTS_MAX_LEN),
     sessions: new SessionStore(redis, keys, deps.events),
     storage: new LocalStorage(env.DATA_DIR),
     heartbeat,
