@@ -10,16 +10,20 @@ export type JobStartOutcome =
   | { outcome: "cancel-requested" }
   | { outcome: "finished"; status: JobStatus };
 
-// KEYS: job record, cancel flag, events stream. ARGV: events MAXLEN, event type, event JSON, then
-// the record's field/value pairs. The XADD has the shape of EventLog.appendTo's.
+// KEYS: the job record. ARGV: cancel flag key, events stream key, events MAXLEN, event type, event
+// JSON, then the record's field/value pairs. The flag and the stream are not KEYS because Redis ACLs
+// require read and write on every declared key of a script, and a session's worker may only read
+// cancel flags and only write its events; Redis checks each call below against those patterns
+// instead. They share the record's hash tag, so a cluster keeps them on the script's slot. The XADD
+// has the shape of EventLog.appendTo's.
 const START_SCRIPT = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing'} end
 local final = {${FINAL_JOB_STATUSES.map((s) => `['${s}']=true`).join(",")}}
 if final[status] then return {'finished', status} end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {'cancel-requested'} end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[2], 'data', ARGV[3])
+if redis.call('EXISTS', ARGV[1]) == 1 then return {'cancel-requested'} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('XADD', ARGV[2], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[4], 'data', ARGV[5])
 return {'started'}
 `;
 
@@ -47,7 +51,7 @@ export class JobStarter {
     );
     const [outcome, status] = (await this.redis.eval(
       START_SCRIPT,
-      3,
+      1,
       this.keys.job(sessionId, jobId),
       this.keys.jobCancel(sessionId, jobId),
       this.keys.sessionEvents(sessionId),
