@@ -48,29 +48,33 @@ export async function submitAnalysis(
     options: AnalysisOptions.parse(request.options ?? {}),
     submittedAt: submittedAt.toISOString(),
   });
-  // The record goes in before the BullMQ job: a worker that finds no record fails the job.
-  try {
-    await services.jobs.create(job);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  // One round trip for the record, the BullMQ job and the touch, sent in that order on one
+  // connection: Redis runs them in that order, so the record is in before a worker can take the
+  // job (a worker that finds no record fails the job).
+  const queue = services.queues.of(sessionId);
   const retention = { age: services.env.JOB_RETENTION_SECONDS };
-  const queued = services.queues
-    .of(sessionId)
-    .add("analysis", job, {
+  const [recorded, queued, touched] = await Promise.allSettled([
+    services.jobs.create(job),
+    queue.add("analysis", job, {
       jobId,
       attempts: services.env.JOB_ATTEMPTS,
       backoff: { type: "exponential", delay: 1_000 },
       removeOnComplete: retention,
       removeOnFail: retention,
-    })
-    .catch(async (error: unknown) => {
-      await markNeverQueued(services, job).catch(() => {});
-      await release();
-      throw error;
-    });
-  await Promise.all([queued, services.sessions.touch(sessionId)]);
+    }),
+    services.sessions.touch(sessionId),
+  ]);
+  if (recorded.status === "rejected") {
+    if (queued.status === "fulfilled") await queue.remove(jobId).catch(() => {});
+    await release();
+    throw recorded.reason;
+  }
+  if (queued.status === "rejected") {
+    await markNeverQueued(services, job).catch(() => {});
+    await release();
+    throw queued.reason;
+  }
+  if (touched.status === "rejected") throw touched.reason;
   const self = `/v1/jobs/${job.jobId}`;
   return {
     jobId,
