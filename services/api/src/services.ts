@@ -39,12 +39,9 @@ export function createServices(env: ApiEnv, logger: Logger): Services & { close(
   const keys = redisKeys(env.KEY_PREFIX);
   // Request paths must fail fast when Redis is down: one retry, and a timeout on every command
   // (including those queued while reconnecting), so a request answers 503 instead of hanging.
-  // Auto-pipelining sends the commands concurrent requests issue meanwhile in one write (and Redis
-  // reads them in one go) instead of a socket write per command: most of the api's CPU per submit.
   const redis = createRedis(env.REDIS_URL, "assay-api", {
     maxRetriesPerRequest: 1,
     commandTimeout: env.REDIS_COMMAND_TIMEOUT_MS,
-    enableAutoPipelining: true,
   });
   const metrics = new ApiMetrics();
   redis.on("error", (error: Error) => {

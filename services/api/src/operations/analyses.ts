@@ -1,10 +1,4 @@
-import {
-  type AnalysisAccepted,
-  AnalysisJob,
-  AnalysisOptions,
-  type AnalysisRequest,
-  DatasetNotFound,
-} from "@assay/contracts";
+import { type AnalysisAccepted, AnalysisJob, type AnalysisRequest, DatasetNotFound } from "@assay/contracts";
 import { newJobId } from "@assay/runtime";
 import type { Services } from "../services.js";
 import { getActiveSession, wakeSession } from "./sessions.js";
@@ -45,12 +39,12 @@ export async function submitAnalysis(
     datasetId: dataset.value.id,
     query: request.query,
     ...(request.hypotheses ? { hypotheses: request.hypotheses } : {}),
-    options: AnalysisOptions.parse(request.options ?? {}),
+    options: request.options ?? {}, // AnalysisJob's parse fills in the option defaults
     submittedAt: submittedAt.toISOString(),
   });
-  // One round trip for the record, the BullMQ job and the touch, sent in that order on one
-  // connection: Redis runs them in that order, so the record is in before a worker can take the
-  // job (a worker that finds no record fails the job).
+  // One round trip for the record, the BullMQ job and the touch. They share one connection and the
+  // record's MULTI is written before the add's script, so Redis has the record before a worker can
+  // take the job (a worker that finds no record fails the job).
   const queue = services.queues.of(sessionId);
   const retention = { age: services.env.JOB_RETENTION_SECONDS };
   const [recorded, queued, touched] = await Promise.allSettled([
