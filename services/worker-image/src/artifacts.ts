@@ -1,18 +1,23 @@
 import type { PipelineOutput } from "@assay/agents";
 import { ArtifactName, type ArtifactRef } from "@assay/contracts";
-import { type JobStore, type Storage, storageKeys } from "@assay/runtime";
+import { type EventLog, type Redis, type Storage, storageKeys } from "@assay/runtime";
+
+interface ArtifactFile {
+  name: string;
+  contentType: string;
+  content: string | Buffer;
+}
 
 /**
- * Writes a job's artifacts, each atomically, each announced with `job:artifact` once it is
- * complete. A job's directory holds one attempt's set: `clear()` at attempt start drops what an
- * earlier attempt left, and report.json is written last so its presence means the set is whole.
+ * Writes a job's artifacts, each atomically, and announces them with one `job:artifact` each once
+ * all are complete. A job's directory holds one attempt's set: `clear()` at attempt start drops
+ * what an earlier attempt left, and report.json is written last so its presence means the set is whole.
  */
 export class ArtifactWriter {
-  private readonly written: ArtifactRef[] = [];
-
   constructor(
     private readonly storage: Storage,
-    private readonly jobs: JobStore,
+    private readonly redis: Redis,
+    private readonly events: EventLog,
     private readonly sessionId: string,
     private readonly jobId: string,
   ) {}
@@ -22,30 +27,50 @@ export class ArtifactWriter {
   }
 
   async writeReport(files: PipelineOutput): Promise<ArtifactRef[]> {
-    await this.write("report.md", "text/markdown; charset=utf-8", files.markdown);
-    await this.write("report.html", "text/html; charset=utf-8", files.html);
+    const parts: ArtifactFile[] = [
+      { name: "report.md", contentType: "text/markdown; charset=utf-8", content: files.markdown },
+      { name: "report.html", contentType: "text/html; charset=utf-8", content: files.html },
+    ];
     for (const chart of files.charts) {
       // The pipeline names charts (`chart-<id>.svg`/`.png`) as its markdown and html link them.
-      await this.write(chart.name, "image/svg+xml", chart.svg);
-      if (chart.png) await this.write(chart.png.name, "image/png", Buffer.from(chart.png.bytes));
+      parts.push({ name: chart.name, contentType: "image/svg+xml", content: chart.svg });
+      if (chart.png)
+        parts.push({ name: chart.png.name, contentType: "image/png", content: Buffer.from(chart.png.bytes) });
     }
-    await this.write("report.json", "application/json", JSON.stringify(files.report, null, 2));
-    return [...this.written];
+    // The files are independent: written side by side, report.json after all of them.
+    const refs = await Promise.all(parts.map((part) => this.write(part)));
+    refs.push(
+      await this.write({
+        name: "report.json",
+        contentType: "application/json",
+        content: JSON.stringify(files.report, null, 2),
+      }),
+    );
+    await this.announce(refs);
+    return refs;
   }
 
-  private async write(name: string, contentType: string, content: string | Buffer): Promise<void> {
+  private async write({ name, contentType, content }: ArtifactFile): Promise<ArtifactRef> {
     const artifactName = ArtifactName.parse(name);
     const { bytes } = await this.storage.write(
       storageKeys.artifact(this.sessionId, this.jobId, artifactName),
       content,
     );
-    const ref = { name: artifactName, contentType, bytes };
-    this.written.push(ref);
-    await this.jobs.update(
-      this.sessionId,
-      this.jobId,
-      {},
-      { type: "job:artifact", sessionId: this.sessionId, jobId: this.jobId, ...ref },
-    );
+    return { name: artifactName, contentType, bytes };
+  }
+
+  /** Every event in one transaction: one round trip, however many charts. */
+  private async announce(refs: ArtifactRef[]): Promise<void> {
+    const batch = this.redis.multi();
+    for (const ref of refs)
+      this.events.appendTo(batch, {
+        type: "job:artifact",
+        sessionId: this.sessionId,
+        jobId: this.jobId,
+        ...ref,
+      });
+    const results = await batch.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
   }
 }

@@ -1,5 +1,5 @@
 import { AnalysisJob, AppError, type ErrorInfo, FINAL_JOB_STATUSES, JobResult } from "@assay/contracts";
-import type { JobStarter, JobStore, Logger, SessionStore, Storage } from "@assay/runtime";
+import type { EventLog, JobStarter, JobStore, Logger, Redis, SessionStore, Storage } from "@assay/runtime";
 import { type Job, UnrecoverableError } from "bullmq";
 import { ArtifactWriter } from "./artifacts.js";
 import { locateDataset } from "./datasets.js";
@@ -13,6 +13,9 @@ export interface ProcessorDeps {
   sessionId: string;
   jobs: JobStore;
   starter: JobStarter;
+  /** The connection and stream the artifact events go to. */
+  redis: Redis;
+  events: EventLog;
   sessions: SessionStore;
   storage: Storage;
   heartbeat: Heartbeat;
@@ -98,7 +101,7 @@ async function runJob(
   const ids = { sessionId, jobId };
   const abort = new JobAbort(deps.jobs, sessionId, jobId, data.options.timeoutMs ?? deps.jobTimeoutMs);
   try {
-    const artifacts = new ArtifactWriter(deps.storage, deps.jobs, sessionId, jobId);
+    const artifacts = new ArtifactWriter(deps.storage, deps.redis, deps.events, sessionId, jobId);
     await abort.race(artifacts.clear());
     reporter.progress("loading", 0);
     const { dataset, path } = await abort.race(

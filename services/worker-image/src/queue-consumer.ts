@@ -43,6 +43,8 @@ export async function startQueueConsumer(deps: QueueConsumerDeps): Promise<void>
     sessionId: env.SESSION_ID,
     jobs,
     starter: new JobStarter(redis, keys, env.EVENTS_MAX_LEN),
+    redis,
+    events: deps.events,
     sessions: new SessionStore(redis, keys, deps.events),
     storage: new LocalStorage(env.DATA_DIR),
     heartbeat,
