@@ -67,25 +67,46 @@ function rankableColumns(
       const column = finite.getColumn(alias(c.index));
       const values = column.toTypedArray() as Float64Array;
       const distinct = column.filter(column.isFinite()).unique().sort().toTypedArray() as Float64Array;
-      const codes = new Int32Array(values.length);
-      for (let r = 0; r < values.length; r++) {
-        const v = values[r] as number;
-        codes[r] = Number.isNaN(v) ? -1 : indexOfSorted(distinct, v);
-      }
-      return [c.index, { values, codes, distinct: distinct.length }];
+      return [c.index, { values, codes: codesAmong(values, distinct), distinct: distinct.length }];
     }),
   );
 }
 
-function indexOfSorted(sorted: Float64Array, target: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < target) lo = mid + 1;
-    else hi = mid;
+/**
+ * Index of each value among `distinct` (sorted, holding every finite value), −1 for NaN. A table
+ * of equal-width buckets over the value range narrows each binary search to the distinct values
+ * of one bucket: a plain binary search per row costs more than the whole correlation.
+ */
+function codesAmong(values: Float64Array, distinct: Float64Array): Int32Array {
+  const codes = new Int32Array(values.length);
+  const m = distinct.length;
+  const lo = distinct[0] ?? 0;
+  const range = (distinct[m - 1] ?? 0) - lo;
+  const buckets = Math.max(1, Math.min(2 * m, 1 << 20));
+  // A range no double holds (values near ±1.8e308) falls back to one bucket: a plain binary search.
+  const scale = Number.isFinite(range) && range > 0 ? buckets / range : 0;
+  const bucketOf = (v: number) => (scale === 0 ? 0 : Math.min(buckets - 1, Math.floor((v - lo) * scale)));
+  // first[b]: index of the first distinct value in bucket b or later (monotone, as bucketOf is).
+  const first = new Int32Array(buckets + 1).fill(m);
+  for (let k = m - 1; k >= 0; k--) first[bucketOf(distinct[k] as number)] = k;
+  for (let b = buckets - 1; b >= 0; b--) first[b] = Math.min(first[b] as number, first[b + 1] as number);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r] as number;
+    if (Number.isNaN(v)) {
+      codes[r] = -1;
+      continue;
+    }
+    const b = bucketOf(v);
+    let low = first[b] as number;
+    let high = (first[b + 1] as number) - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((distinct[mid] as number) < v) low = mid + 1;
+      else high = mid;
+    }
+    codes[r] = low;
   }
-  return lo;
+  return codes;
 }
 
 /** Average ranks (1-based) of `column` among the rows where `other` is present too, NaN elsewhere. */
@@ -162,57 +183,73 @@ function categoryCodes(sample: pl.DataFrame, index: number): Int32Array {
   return codes;
 }
 
-/** V = sqrt(χ² / (n · (min(r, c) − 1))) over rows where both are present. */
+/** Codes as `categoryCodes` makes them: dense from 0, −1 for missing; their count is the largest + 1. */
+function codeCount(codes: ArrayLike<number>): number {
+  let max = -1;
+  for (let r = 0; r < codes.length; r++) max = Math.max(max, codes[r] ?? -1);
+  return max + 1;
+}
+
+/**
+ * V = sqrt(χ² / (n · (min(r, c) − 1))) over rows where both are present. Codes are dense (as
+ * `categoryCodes` makes them), so the table is a flat array, not a map per row.
+ */
 export function cramersV(a: ArrayLike<number>, b: ArrayLike<number>): { value: number; n: number } | null {
-  const table = new Map<number, Map<number, number>>();
-  const rowTotals = new Map<number, number>();
-  const colTotals = new Map<number, number>();
+  const rows = codeCount(a);
+  const cols = codeCount(b);
+  const table = new Float64Array(rows * cols);
+  const rowTotals = new Float64Array(rows);
+  const colTotals = new Float64Array(cols);
   let n = 0;
   for (let r = 0; r < a.length; r++) {
     const x = a[r] ?? -1;
     const y = b[r] ?? -1;
     if (x < 0 || y < 0) continue;
     n++;
-    const row = table.get(x) ?? new Map<number, number>();
-    row.set(y, (row.get(y) ?? 0) + 1);
-    table.set(x, row);
-    rowTotals.set(x, (rowTotals.get(x) ?? 0) + 1);
-    colTotals.set(y, (colTotals.get(y) ?? 0) + 1);
+    table[x * cols + y] = (table[x * cols + y] as number) + 1;
+    rowTotals[x] = (rowTotals[x] as number) + 1;
+    colTotals[y] = (colTotals[y] as number) + 1;
   }
-  const k = Math.min(rowTotals.size, colTotals.size);
+  const k = Math.min(rowTotals.filter((t) => t > 0).length, colTotals.filter((t) => t > 0).length);
   if (n === 0 || k < 2) return null;
   let chi2 = 0;
-  for (const [x, rowTotal] of rowTotals) {
-    for (const [y, colTotal] of colTotals) {
+  for (let x = 0; x < rows; x++) {
+    const rowTotal = rowTotals[x] as number;
+    if (rowTotal === 0) continue;
+    for (let y = 0; y < cols; y++) {
+      const colTotal = colTotals[y] as number;
+      if (colTotal === 0) continue;
       const expected = (rowTotal * colTotal) / n;
-      const observed = table.get(x)?.get(y) ?? 0;
-      chi2 += (observed - expected) ** 2 / expected;
+      chi2 += ((table[x * cols + y] as number) - expected) ** 2 / expected;
     }
   }
   const value = Math.sqrt(chi2 / (n * (k - 1)));
   return Number.isFinite(value) ? { value: Math.min(1, value), n } : null;
 }
 
-/** η = sqrt(between-group sum of squares / total sum of squares), over rows where both are present. */
+/**
+ * η = sqrt(between-group sum of squares / total sum of squares), over rows where both are present.
+ * Groups are dense codes (as `categoryCodes` makes them); NaN or null values count as missing.
+ */
 export function correlationRatio(
   values: ArrayLike<number | null>,
   groups: ArrayLike<number>,
 ): { value: number; n: number } | null {
-  const sums = new Map<number, { sum: number; count: number }>();
+  const k = codeCount(groups);
+  const sums = new Float64Array(k);
+  const counts = new Float64Array(k);
   let total = 0;
   let n = 0;
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
     const g = groups[r] ?? -1;
     if (v === null || v === undefined || !Number.isFinite(v) || g < 0) continue;
-    const s = sums.get(g) ?? { sum: 0, count: 0 };
-    s.sum += v;
-    s.count++;
-    sums.set(g, s);
+    sums[g] = (sums[g] as number) + v;
+    counts[g] = (counts[g] as number) + 1;
     total += v;
     n++;
   }
-  if (n < 3 || sums.size < 2) return null;
+  if (n < 3 || counts.filter((c) => c > 0).length < 2) return null;
   const mean = total / n;
   let ssTotal = 0;
   for (let r = 0; r < values.length; r++) {
@@ -222,7 +259,10 @@ export function correlationRatio(
     ssTotal += (v - mean) ** 2;
   }
   let ssBetween = 0;
-  for (const { sum, count } of sums.values()) ssBetween += count * (sum / count - mean) ** 2;
+  for (let g = 0; g < k; g++) {
+    const count = counts[g] as number;
+    if (count > 0) ssBetween += count * ((sums[g] as number) / count - mean) ** 2;
+  }
   if (ssTotal <= 0) return null;
   return { value: Math.min(1, Math.sqrt(ssBetween / ssTotal)), n };
 }

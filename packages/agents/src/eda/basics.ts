@@ -43,16 +43,19 @@ export const DATE_FORMATS: readonly { format: string; dtype: "date" | "datetime"
   { format: "%m/%d/%Y %H:%M", dtype: "datetime" },
 ];
 
+/** A text column parsed as dates with a format (null where it does not fit). */
+function parsedDate(column: pl.Expr, format: { format: string; dtype: "date" | "datetime" }): pl.Expr {
+  return format.dtype === "date"
+    ? column.str.strptime(pl.Date, format.format)
+    : column.str.strptime(pl.Datetime("ms"), format.format);
+}
+
 /** A text column parsed as dates with a format, as epoch milliseconds. */
 export function parsedDateMs(
   column: pl.Expr,
   format: { format: string; dtype: "date" | "datetime" },
 ): pl.Expr {
-  const parsed =
-    format.dtype === "date"
-      ? column.str.strptime(pl.Date, format.format)
-      : column.str.strptime(pl.Datetime("ms"), format.format);
-  return parsed.cast(pl.Datetime("ms")).cast(pl.Int64);
+  return parsedDate(column, format).cast(pl.Datetime("ms")).cast(pl.Int64);
 }
 
 /**
@@ -64,8 +67,9 @@ export function columnBasics(
   names: readonly string[],
   indexes: readonly number[],
 ): ColumnBasics[] {
+  const dtypes = safe.dtypes;
   const families = indexes.map((i) => {
-    const dtype = safe.getColumn(alias(i)).dtype;
+    const dtype = dtypes[i] as pl.DataType;
     return { i, dtype, family: familyOf(dtype) };
   });
   const of = (...wanted: DtypeFamily[]) =>
@@ -126,14 +130,21 @@ export function columnBasics(
 }
 
 /**
- * The first `size` non-missing values, from head slices that grow until they hold enough: slices
- * share the column's memory, so only the sample is copied, not every non-missing value.
+ * The first `size` non-missing values of each text column, as JS strings, from head slices that
+ * grow until they hold enough: slices share the columns' memory, so only the samples are copied.
+ * One query for all columns (lists of one row), not a handful of Series per column.
  */
-function leadingValues(column: pl.Series, size: number): pl.Series {
-  for (let window = size; ; window *= 4) {
-    const values = column.slice(0, window).dropNulls();
-    if (values.length >= size || window >= column.length) return values.head(size);
+function leadingTexts(safe: pl.DataFrame, strings: readonly string[], size: number): Map<string, string[]> {
+  const samples = new Map<string, string[]>();
+  let pending = [...strings];
+  for (let window = size; pending.length > 0; window *= 4) {
+    const row = selectRow(safe, [
+      pl.cols(pending).cast(pl.Utf8).slice(0, window).dropNulls().head(size).implode(),
+    ]);
+    for (const name of pending) samples.set(name, (row[name] ?? []) as string[]);
+    pending = window >= safe.height ? [] : pending.filter((name) => (samples.get(name)?.length ?? 0) < size);
   }
+  return samples;
 }
 
 interface DateFormatCounts {
@@ -144,26 +155,34 @@ interface DateFormatCounts {
 }
 
 /**
- * Every format tried on one sample per text column, built once (not once per format) and batched
- * into one frame, shorter samples padded with nulls (which parse as nothing), so the 13 format
- * expressions are built once per column group: nodejs-polars takes about a millisecond per
- * expression node.
+ * A format can parse a value only if the value holds a digit and every literal character of the
+ * format (whitespace aside, which the parser may skip): a check in JS that leaves out most
+ * format–column pairs before polars, where each expression node costs about a millisecond.
+ */
+function couldParse(value: string, format: string): boolean {
+  const literals = format.replace(/%\.f|%./g, "").replace(/\s/g, "");
+  return /\d/.test(value) && [...literals].every((c) => value.includes(c));
+}
+
+/**
+ * The formats that could parse some sample value, tried on one sample per text column, batched
+ * into one frame (shorter samples padded with nulls, which parse as nothing) and one query.
  */
 function dateFormatCounts(safe: pl.DataFrame, strings: string[]): DateFormatCounts {
-  const samples = strings.map((name) =>
-    leadingValues(safe.getColumn(name), DATE_FORMAT_SAMPLE_ROWS).cast(pl.Utf8),
-  );
-  const sampleLengths = new Map(samples.map((sample, k) => [strings[k] as string, sample.length]));
+  const samples = leadingTexts(safe, strings, DATE_FORMAT_SAMPLE_ROWS);
+  const sampleLengths = new Map([...samples].map(([name, values]) => [name, values.length]));
   const height = Math.max(0, ...sampleLengths.values());
-  if (height === 0) return { sampleLengths, parsed: {} };
-  const frame = pl.DataFrame(samples.map((sample) => sample.extendConstant(null, height - sample.length)));
-  const parsed = selectRow(
-    frame,
-    DATE_FORMATS.map((format, f) =>
-      parsedDateMs(pl.cols(strings), format).isNotNull().sum().suffix(`:date${f}`),
-    ),
+  const exprs = DATE_FORMATS.flatMap((format, f) => {
+    const columns = strings.filter((name) => samples.get(name)?.some((v) => couldParse(v, format.format)));
+    return columns.length > 0
+      ? [parsedDate(pl.cols(columns), format).isNotNull().sum().suffix(`:date${f}`)]
+      : [];
+  });
+  if (height === 0 || exprs.length === 0) return { sampleLengths, parsed: {} };
+  const padded = [...samples].map(([name, values]) =>
+    pl.Series(name, [...values, ...Array<null>(height - values.length).fill(null)], pl.Utf8),
   );
-  return { sampleLengths, parsed };
+  return { sampleLengths, parsed: selectRow(pl.DataFrame(padded), exprs) };
 }
 
 function bestDateFormat(counts: DateFormatCounts, column: string): ColumnBasics["dateFormat"] {

@@ -10,25 +10,27 @@ const DAY_MS = 86_400_000;
 
 /** Range and largest gap between consecutive distinct dates, for date columns and dates stored as text. */
 export function dateStats(safe: pl.DataFrame, columns: readonly ColumnBasics[]): Map<number, DateStats> {
-  const plans = columns.map((c) => {
-    const column = pl.col(alias(c.index));
-    const ms =
-      c.family === "string" && c.dateFormat
-        ? parsedDateMs(column.cast(pl.Utf8), c.dateFormat)
-        : column.cast(pl.Datetime("ms")).cast(pl.Int64);
-    return { c, ms };
-  });
+  // Text with few distinct values is parsed once per distinct value, not once per row.
+  const viaDistinct = columns.filter(
+    (c) => c.family === "string" && c.dateFormat && c.distinct * 2 <= c.count,
+  );
+  const direct = columns.filter((c) => !viaDistinct.includes(c));
   const row = selectRow(
     safe,
-    plans.flatMap(({ c, ms }) => [
-      ms.min().alias(`${c.index}:min`),
-      ms.max().alias(`${c.index}:max`),
-      ms.dropNulls().unique().sort().diff(1, "ignore").max().alias(`${c.index}:gap`),
-      ms.isNotNull().sum().alias(`${c.index}:parsed`),
-    ]),
+    direct.flatMap((c) => {
+      const column = pl.col(alias(c.index));
+      const ms =
+        c.family === "string" && c.dateFormat
+          ? parsedDateMs(column.cast(pl.Utf8), c.dateFormat)
+          : column.cast(pl.Datetime("ms")).cast(pl.Int64);
+      return rangeExprs(ms, ms.isNotNull().sum(), c.index);
+    }),
   );
+  for (const c of viaDistinct) {
+    if (c.dateFormat) Object.assign(row, statsOfDistinctText(safe, c.index, c.dateFormat));
+  }
   const result = new Map<number, DateStats>();
-  for (const { c } of plans) {
+  for (const c of columns) {
     const min = finiteOrNull(row[`${c.index}:min`]);
     const max = finiteOrNull(row[`${c.index}:max`]);
     const gap = finiteOrNull(row[`${c.index}:gap`]);
@@ -42,6 +44,34 @@ export function dateStats(safe: pl.DataFrame, columns: readonly ColumnBasics[]):
     });
   }
   return result;
+}
+
+/** Min, max, largest gap and parsed count, named `<index>:<stat>`. */
+function rangeExprs(ms: pl.Expr, parsed: pl.Expr, index: number): pl.Expr[] {
+  return [
+    ms.min().alias(`${index}:min`),
+    ms.max().alias(`${index}:max`),
+    ms.dropNulls().unique().sort().diff(1, "ignore").max().alias(`${index}:gap`),
+    parsed.alias(`${index}:parsed`),
+  ];
+}
+
+/** The same statistics of a text column from its distinct values and their counts. */
+function statsOfDistinctText(
+  safe: pl.DataFrame,
+  index: number,
+  format: NonNullable<ColumnBasics["dateFormat"]>,
+): Record<string, unknown> {
+  const name = alias(index);
+  const ms = parsedDateMs(pl.col(name).cast(pl.Utf8), format);
+  const counted = safe.lazy().select(pl.col(name)).dropNulls().groupBy(name).len();
+  const parsed = pl.col("len").filter(ms.isNotNull()).sum();
+  return (
+    counted
+      .select(...rangeExprs(ms, parsed, index))
+      .collectSync()
+      .toRecords()[0] ?? {}
+  );
 }
 
 function isoOrNull(ms: number | null, dateOnly: boolean): string | null {

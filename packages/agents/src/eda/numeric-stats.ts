@@ -17,77 +17,118 @@ export interface NumericStats {
 
 const QUANTILES = { p5: 0.05, q1: 0.25, median: 0.5, q3: 0.75, p95: 0.95 } as const;
 
-/** Name of the one column of the per-column frame of sorted finite values. */
-const SORTED = "v";
+/** n^(1/3) and log2(n) of a column's finite count, as polars computes them (for the bin count). */
+interface CountRoots {
+  cubeRoot: number;
+  log2: number;
+}
 
 /**
  * Moments, quantiles, counts, outliers and histogram of numeric columns. Each column is cast,
- * cleaned of non-finite values and sorted once; on a column polars knows is sorted, min, max and
- * every quantile are lookups, so one small select gives them with the moments; the counts, the MAD
- * and the histogram then take one pass over the sorted values in JS (the same arithmetic the polars
- * expressions did, so the numbers are unchanged).
+ * cleaned of non-finite values and sorted once in polars; every statistic is then read or
+ * computed in JS from the sorted values (quantiles as polars' linear interpolation, moments as its
+ * bias-corrected skewness and excess kurtosis), so no per-column query and its expressions are built.
  */
 export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Map<number, NumericStats> {
-  const columns = indexes.map(alias);
-  const infinities = selectRow(
-    safe,
-    columns.length > 0 ? [pl.cols(columns).cast(pl.Float64).isInfinite().sum().suffix(":inf")] : [],
-  );
   const stats = new Map<number, NumericStats>();
-  for (const i of indexes) {
-    const x = safe.getColumn(alias(i)).cast(pl.Float64);
-    const sorted = x.filter(x.isFinite()).sort().alias(SORTED);
-    stats.set(i, statsOfSorted(sorted, countOf(infinities[`${alias(i)}:inf`])));
-  }
+  if (indexes.length === 0) return stats;
+  const columns = indexes.map(alias);
+  const x = pl.cols(columns).cast(pl.Float64);
+  const counts = selectRow(safe, [x.isInfinite().sum().suffix(":inf"), x.isFinite().sum().suffix(":finite")]);
+  const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
+  indexes.forEach((i, k) => {
+    const column = safe.getColumn(alias(i)).cast(pl.Float64);
+    const sorted = column.filter(column.isFinite()).sort().toTypedArray() as Float64Array;
+    stats.set(i, statsOfSorted(sorted, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
+  });
   return stats;
 }
 
-/** The expressions over the sorted column, built once: each polars expression object is costly to make. */
-let sortedExprsCache: pl.Expr[] | undefined;
-function sortedExprs(): pl.Expr[] {
-  if (sortedExprsCache) return sortedExprsCache;
-  const v = pl.col(SORTED);
-  sortedExprsCache = [
-    v.mean().alias("mean"),
-    v.std().alias("std"), // sample standard deviation (ddof 1)
-    v.min().alias("min"),
-    v.max().alias("max"),
-    ...Object.entries(QUANTILES).map(([name, q]) => v.quantile(q, "linear").alias(name)),
-    // Bias-corrected sample skewness (G1) and EXCESS kurtosis (G2, Fisher, normal = 0), as pandas reports them.
-    v.skew(false).alias("skew"),
-    v.kurtosis(true, false).alias("kurt"),
-    binCountExpr(v).alias("bins"),
-  ];
-  return sortedExprsCache;
+/** The powers and logarithms in polars, for every column in one small query: JS's differ in the last bit. */
+function countRoots(finiteCounts: readonly number[]): CountRoots[] {
+  const n = pl.col("n");
+  const rows = pl
+    .DataFrame([pl.Series("n", finiteCounts, pl.Float64)])
+    .select(n.pow(1 / 3).alias("cubeRoot"), n.log(2).alias("log2"))
+    .toRecords() as Record<string, unknown>[];
+  return rows.map((r) => ({ cubeRoot: Number(r.cubeRoot), log2: Number(r.log2) }));
 }
 
-function statsOfSorted(sorted: pl.Series, infinities: number): NumericStats {
+/** Linear interpolation between the closest ranks, as polars' "linear" quantile. */
+function quantileOfSorted(sorted: Float64Array, q: number): number {
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  const lower = sorted[low] as number;
+  const upper = sorted[high] as number;
+  return low === high ? lower : (position - low) * (upper - lower) + lower;
+}
+
+interface Moments {
+  mean: number;
+  /** Sample standard deviation (ddof 1). */
+  std: number;
+  /** Bias-corrected sample skewness (G1), as pandas reports it. */
+  skew: number;
+  /** Bias-corrected EXCESS kurtosis (G2, Fisher, normal = 0), as pandas reports it. */
+  kurt: number;
+}
+
+/** Two passes: the mean, then the central moments. NaN or ±Infinity where n is too small. */
+function momentsOf(values: Float64Array): Moments {
+  const n = values.length;
+  let sum = 0;
+  for (let r = 0; r < n; r++) sum += values[r] as number;
+  const mean = sum / n;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (let r = 0; r < n; r++) {
+    const d = (values[r] as number) - mean;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  const b2 = m2 / n;
+  const g1 = m3 / n / b2 ** 1.5;
+  const g2 = m4 / n / (b2 * b2) - 3;
+  return {
+    mean,
+    std: Math.sqrt(m2 / (n - 1)),
+    skew: (g1 * Math.sqrt(n * (n - 1))) / (n - 2),
+    kurt: (((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3)),
+  };
+}
+
+function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoots): NumericStats {
   const n = sorted.length;
-  const row = n > 0 ? selectRow(pl.DataFrame([sorted]), sortedExprs()) : {};
-  const raw = (name: string) => (typeof row[name] === "number" ? (row[name] as number) : null);
-  const values = n > 0 ? (sorted.toTypedArray() as Float64Array) : new Float64Array(0);
-  const median = raw("median");
-  const mad = median === null ? null : medianAbsoluteDeviation(values, median);
-  const tally = tallySorted(values, raw("q1"), raw("q3"), median, mad);
-  const q1 = finiteOrNull(row.q1);
-  const q3 = finiteOrNull(row.q3);
+  const quantile = (q: number) => (n > 0 ? quantileOfSorted(sorted, q) : null);
+  const median = quantile(QUANTILES.median);
+  const q1 = quantile(QUANTILES.q1);
+  const q3 = quantile(QUANTILES.q3);
+  const mad = median === null ? null : medianAbsoluteDeviation(sorted, median);
+  const tally = tallySorted(sorted, q1, q3, median, mad);
+  const moments = n > 0 ? momentsOf(sorted) : null;
+  const min = n > 0 ? (sorted[0] as number) : null;
+  const max = n > 0 ? (sorted[n - 1] as number) : null;
   const summary: NumericSummary = {
-    mean: finiteOrNull(row.mean),
-    std: finiteOrNull(row.std),
-    min: finiteOrNull(row.min),
-    p5: finiteOrNull(row.p5),
-    q1,
+    mean: finiteOrNull(moments?.mean),
+    std: finiteOrNull(moments?.std),
+    min: finiteOrNull(min),
+    p5: finiteOrNull(quantile(QUANTILES.p5)),
+    q1: finiteOrNull(q1),
     median: finiteOrNull(median),
-    q3,
-    p95: finiteOrNull(row.p95),
-    max: finiteOrNull(row.max),
-    iqr: q1 !== null && q3 !== null ? q3 - q1 : null,
-    skewness: finiteOrNull(row.skew),
-    kurtosis: finiteOrNull(row.kurt),
+    q3: finiteOrNull(q3),
+    p95: finiteOrNull(quantile(QUANTILES.p95)),
+    max: finiteOrNull(max),
+    iqr: finiteOrNull(q1) !== null && finiteOrNull(q3) !== null ? (q3 as number) - (q1 as number) : null,
+    skewness: finiteOrNull(moments?.skew),
+    kurtosis: finiteOrNull(moments?.kurt),
     zeros: tally.zeros,
     negatives: tally.negatives,
     infinities,
-    histogram: n > 0 ? histogramOf(values, countOf(row.bins)) : null,
+    histogram: n > 0 ? histogramOf(sorted, binCount(sorted, q1 as number, q3 as number, roots)) : null,
   };
   return {
     summary,
@@ -98,18 +139,17 @@ function statsOfSorted(sorted: pl.Series, infinities: number): NumericStats {
   };
 }
 
-/** Bin count: Freedman–Diaconis when the IQR is positive, Sturges otherwise; 1..MAX_HISTOGRAM_BINS. */
-function binCountExpr(f: pl.Expr): pl.Expr {
-  const n = f.count().cast(pl.Float64);
-  const range = f.max().sub(f.min());
-  const iqr = f.quantile(QUANTILES.q3, "linear").sub(f.quantile(QUANTILES.q1, "linear"));
-  const freedmanDiaconis = range.div(iqr.mul(2).div(n.pow(1 / 3))).ceil();
-  const sturges = n.log(2).ceil().add(1);
-  return pl
-    .when(range.gt(0))
-    .then(pl.when(iqr.gt(0)).then(freedmanDiaconis).otherwise(sturges))
-    .otherwise(pl.lit(1))
-    .clip(1, MAX_HISTOGRAM_BINS);
+/**
+ * Bin count: Freedman–Diaconis when the IQR is positive, Sturges otherwise; 1..MAX_HISTOGRAM_BINS.
+ * The arithmetic of the polars expression it replaces, step for step, so the bins are unchanged.
+ */
+function binCount(sorted: Float64Array, q1: number, q3: number, roots: CountRoots): number {
+  const range = (sorted[sorted.length - 1] as number) - (sorted[0] as number);
+  const iqr = q3 - q1;
+  const freedmanDiaconis = Math.ceil(range / ((iqr * 2) / roots.cubeRoot));
+  const sturges = Math.ceil(roots.log2) + 1;
+  const bins = range > 0 ? (iqr > 0 ? freedmanDiaconis : sturges) : 1;
+  return Math.min(MAX_HISTOGRAM_BINS, Math.max(1, bins));
 }
 
 /** First index whose value is ≥ target. */

@@ -219,6 +219,15 @@ function countDuplicateRows(safe: pl.DataFrame, basics: readonly ColumnBasics[],
   const comparable = basics.filter((b) => b.family !== "other").map((b) => alias(b.index));
   if (comparable.length < basics.length) notes.push("duplicate rows compare only columns of simple types");
   if (comparable.length === 0 || safe.height === 0) return 0;
+  // A complete column of distinct values (exact equality: not floats, where −0 and NaN blur it)
+  // makes every row differ: no row can repeat, and no hashing of every row is needed.
+  const keyColumn = basics.some(
+    (b) =>
+      b.missing === 0 &&
+      b.distinct === safe.height &&
+      ["integer", "string", "boolean", "date", "datetime"].includes(b.family),
+  );
+  if (keyColumn) return 0;
   const frame = safe.select(...comparable.map((c) => pl.col(c)));
   // Only rows whose hash repeats can be duplicates: compare those exactly (hash collisions fall out).
   const suspects = frame.filter(frame.hashRows().isDuplicated());

@@ -19,7 +19,7 @@ export interface ValueCounts {
  */
 export function valueCounts(
   safe: pl.DataFrame,
-  columns: readonly { index: number; distinct: number }[],
+  columns: readonly { index: number; distinct: number; count: number }[],
 ): Map<number, ValueCounts> {
   const result = new Map<number, ValueCounts>();
   const small = columns.filter((c) => c.distinct <= FULL_COUNTS_MAX_DISTINCT);
@@ -32,26 +32,47 @@ export function valueCounts(
     const counts = entries.map((e) => ({ value: String(e[alias(index)]), count: countOf(e.count) }));
     result.set(index, { counts: sortCounts(counts), complete: true });
   }
-  for (const { index } of columns.filter((c) => c.distinct > FULL_COUNTS_MAX_DISTINCT)) {
-    // Grouped on the column's own type, then only the groups are cast to text; lazily, so the
-    // sort followed by head runs as a top-k instead of sorting every group.
-    const top = safe
-      .lazy()
-      .select(pl.col(alias(index)).alias("value"))
-      .dropNulls()
-      .groupBy("value")
-      .len()
-      .select(pl.col("value").cast(pl.Utf8), pl.col("len"))
-      .sort(["len", "value"], [true, false])
-      .head(TOP_VALUES)
-      .collectSync()
-      .toRecords();
-    result.set(index, {
+  for (const column of columns.filter((c) => c.distinct > FULL_COUNTS_MAX_DISTINCT)) {
+    const top = (column.distinct === column.count ? smallestTexts : mostFrequent)(safe, column.index);
+    result.set(column.index, {
       counts: top.map((r) => ({ value: String(r.value), count: countOf(r.len) })),
       complete: false,
     });
   }
   return result;
+}
+
+/**
+ * Top values by count, ties by text. Grouped on the column's own type, then only the groups are
+ * cast to text; lazily, so the sort followed by head runs as a top-k instead of sorting every group.
+ */
+function mostFrequent(safe: pl.DataFrame, index: number): Record<string, unknown>[] {
+  return safe
+    .lazy()
+    .select(pl.col(alias(index)).alias("value"))
+    .dropNulls()
+    .groupBy("value")
+    .len()
+    .select(pl.col("value").cast(pl.Utf8), pl.col("len"))
+    .sort(["len", "value"], [true, false])
+    .head(TOP_VALUES)
+    .collectSync()
+    .toRecords();
+}
+
+/**
+ * The same answer when every value is distinct: each count is 1, so the top values are the
+ * smallest texts; a top-k over the values, with no group-by building a group per row.
+ */
+function smallestTexts(safe: pl.DataFrame, index: number): Record<string, unknown>[] {
+  return safe
+    .lazy()
+    .select(asText(index).alias("value"), pl.lit(1).alias("len"))
+    .dropNulls()
+    .sort("value")
+    .head(TOP_VALUES)
+    .collectSync()
+    .toRecords();
 }
 
 function asText(index: number): pl.Expr {
