@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { AppError, type RedisKeys, SessionId } from "@assay/contracts";
 import type { Redis } from "@assay/runtime";
+import { workerStartedChannel } from "@assay/runtime/worker-started";
 
 /**
  * Every command a worker's Redis user may run; keys are limited separately by
@@ -30,6 +31,8 @@ export const WORKER_COMMANDS = [
   ...["xadd", "xdel", "xlen", "xrange", "xread", "xtrim"],
   ...["zadd", "zcard", "zcount", "zlexcount", "zpopmin", "zrange", "zrangebylex", "zrangebyscore"],
   ...["zrem", "zremrangebyrank", "zremrangebyscore", "zrevrange", "zrevrangebyscore", "zscore"],
+  // The worker-started notice, on the session's own channel only (`workerChannels`).
+  "publish",
 ] as const;
 
 /** A pooled worker's commands before it has a session: wait for its assignment, nothing else. */
@@ -55,7 +58,8 @@ export class WorkerAclUnavailable extends AppError {
 
 /**
  * One Redis ACL user per session (`<prefix>-worker-<sessionId>`), allowed the session's worker keys
- * and WORKER_COMMANDS only: no other session, no global key, no pub/sub, no admin command.
+ * and WORKER_COMMANDS only: no other session, no global key, no admin command, and of pub/sub only
+ * publishing the session's own worker-started notice.
  */
 export class WorkerCredentials {
   private readonly namePrefix: string;
@@ -82,7 +86,7 @@ export class WorkerCredentials {
       "on",
       `>${password}`,
       ...this.keys.workerKeyPatterns(sessionId),
-      "resetchannels",
+      ...this.workerChannels(sessionId),
       "-@all",
       ...WORKER_COMMANDS.map((command) => `+${command}`),
     );
@@ -132,6 +136,7 @@ export class WorkerCredentials {
       "resetkeys",
       `~${this.keys.poolAssignment(slot)}`,
       ...this.keys.workerKeyPatterns(sessionId),
+      ...this.workerChannels(sessionId),
       "-@all",
       "+blpop",
       ...WORKER_COMMANDS.map((command) => `+${command}`),
@@ -160,6 +165,11 @@ export class WorkerCredentials {
       .filter((name) => name.startsWith(this.namePrefix))
       .map((name) => name.slice(this.namePrefix.length))
       .filter((sessionId) => SessionId.safeParse(sessionId).success);
+  }
+
+  /** The one channel a session's worker may publish to (ACL rules, earlier channels dropped). */
+  private workerChannels(sessionId: string): string[] {
+    return ["resetchannels", `&${workerStartedChannel(this.keys.prefix, sessionId)}`];
   }
 
   private async acl(...args: (string | number)[]): Promise<unknown> {

@@ -11,10 +11,12 @@ import {
   type Storage,
   storageKeys,
 } from "@assay/runtime";
+import { sessionOfWorkerStarted, workerStartedPattern } from "@assay/runtime/worker-started";
 import type { SchedulerSettings } from "./env.js";
 import { Leases } from "./leases.js";
 import { failJobsKilledOutOfMemory, KILLED_EXIT_CODE } from "./out-of-memory-jobs.js";
 import { QueueProbe } from "./queue-probe.js";
+import { ReadyTransition } from "./ready-transition.js";
 import { WorkerCredentials, workerRedisUrl } from "./redis-acl.js";
 import { LABELS, MANAGED_BY, type WorkerRuntime } from "./runtimes/runtime.js";
 import { newWorkerId, ownerLabels, workerSpec } from "./worker-spec.js";
@@ -49,16 +51,6 @@ interface OwnedSession {
 const isLive = (status: unknown) => (ACTIVE_SESSION_STATUSES as readonly unknown[]).includes(status);
 /** Wakes come with every session created; a sweep over all sessions runs at most this often. */
 const MIN_SWEEP_GAP_MS = 1_000;
-/** How often a starting worker's first heartbeat is looked for between loops. */
-const FIRST_HEARTBEAT_POLL_MS = 25;
-/** The worker id of a heartbeat's JSON, or undefined when it is not one. */
-const workerIdOf = (json: string): unknown => {
-  try {
-    return (JSON.parse(json) as { workerId?: unknown }).workerId;
-  } catch {
-    return undefined;
-  }
-};
 /** How many sessions in line are looked at (and told their place) per loop. */
 const WAITING_WINDOW = 200;
 
@@ -82,18 +74,20 @@ export class Scheduler {
   private readonly jobs: JobStore;
   private readonly leases: Leases;
   private readonly queues: QueueProbe;
+  private readonly readiness: ReadyTransition;
   /** Per-session Redis ACL users; absent with WORKER_REDIS_ACL=false. */
   private readonly workerUsers: WorkerCredentials | undefined;
   private readonly owned = new Map<string, OwnedSession>();
   /** The one running task per session (watch, start, stop, purge). */
   private readonly tasks = new Map<string, Promise<void>>();
+  /** Per session, a task to run as soon as its running one ends. */
+  private readonly nextTasks = new Map<string, () => Promise<void>>();
   private subscriber: Redis | undefined;
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
   private wakeRequested = false;
   private wakeSleeper: (() => void) | undefined;
-  private lookingForFirstHeartbeats = false;
   private sweepRequested = true;
   private lastSweepAt = 0;
   /** When Redis last became reachable: workers get 3 beats from then to reconnect before they count as hung. */
@@ -115,6 +109,7 @@ export class Scheduler {
     this.jobs = new JobStore(this.redis, this.keys, this.events);
     this.leases = new Leases(this.redis, this.keys, this.id, deps.env.LEASE_MS);
     this.queues = new QueueProbe(this.redis, this.keys);
+    this.readiness = new ReadyTransition(this.redis, this.keys, this.id, deps.env.EVENTS_MAX_LEN);
     this.workerUsers = deps.env.WORKER_REDIS_ACL ? new WorkerCredentials(this.redis, this.keys) : undefined;
   }
 
@@ -131,8 +126,10 @@ export class Scheduler {
     this.redis.on("ready", this.onRedisReady);
     this.subscriber = this.redis.duplicate({ connectionName: `scheduler-wake-${this.id}` });
     this.subscriber.on("message", () => this.wake());
+    this.subscriber.on("pmessage", (_pattern, channel, workerId) => this.onWorkerStarted(channel, workerId));
     this.subscriber.on("error", (error) => this.logger.warn({ err: error }, "wake subscriber error"));
     await this.subscriber.subscribe(this.keys.schedulerWake);
+    await this.subscriber.psubscribe(workerStartedPattern(this.keys.prefix));
     await this.register();
     await this.reconcile();
     this.loop = this.run();
@@ -196,7 +193,6 @@ export class Scheduler {
       this.sweepRequested = true;
       return;
     }
-    const firstBeats = setInterval(() => void this.lookForFirstHeartbeats(), FIRST_HEARTBEAT_POLL_MS);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.env.POLL_MS);
       this.wakeSleeper = () => {
@@ -204,7 +200,6 @@ export class Scheduler {
         resolve();
       };
     });
-    clearInterval(firstBeats);
     this.wakeSleeper = undefined;
     if (this.wakeRequested) {
       this.wakeRequested = false;
@@ -213,32 +208,27 @@ export class Scheduler {
   }
 
   /**
-   * While a worker starts, its first heartbeat is looked for every FIRST_HEARTBEAT_POLL_MS (the GETs
-   * of all starting sessions sent together) and ends the pause, so a session is ready without waiting out POLL_MS.
-   * The loop's watch() then checks the heartbeat properly and marks the session ready.
+   * A worker's notice that it wrote its first heartbeat: its session is made ready at once (after
+   * the task running for it, such as its start), without waiting for the next loop. The transition
+   * checks the heartbeat itself; when it does not apply, the session is watched as on a loop. A
+   * notice lost while the subscriber reconnects leaves the session to the next loop.
    */
-  private async lookForFirstHeartbeats(): Promise<void> {
-    const starting = [...this.owned.values()].filter((owned) => owned.phase === "starting" && owned.workerId);
-    if (starting.length === 0 || this.lookingForFirstHeartbeats) return;
-    this.lookingForFirstHeartbeats = true;
-    try {
-      // One GET per session (their keys are in different cluster slots), sent together.
-      const beats = await Promise.all(
-        starting.map((owned) => this.redis.get(this.keys.sessionHeartbeat(owned.sessionId))),
-      );
-      if (beats.some((json, index) => json !== null && workerIdOf(json) === starting[index]?.workerId)) {
-        this.wakeSleeper?.();
-      }
-    } catch {
-      // Redis trouble: the loop's own reads report and retry it.
-    } finally {
-      this.lookingForFirstHeartbeats = false;
-    }
+  private onWorkerStarted(channel: string, workerId: string): void {
+    const sessionId = sessionOfWorkerStarted(this.keys.prefix, channel);
+    const owned = sessionId === undefined ? undefined : this.owned.get(sessionId);
+    if (owned?.phase !== "starting" || owned.workerId !== workerId) return;
+    const readyOrWatch = async () => {
+      if (owned.phase !== "starting" || owned.workerId !== workerId) return;
+      if (!(await this.markReady(owned, Date.now()))) await this.watch(owned);
+    };
+    this.runTask(owned.sessionId, readyOrWatch, { afterCurrent: true });
   }
 
+  /** Sessions in line are claimed first: a wake most often means a new session. */
   private async tick(): Promise<void> {
-    await this.register();
     for (const owned of this.owned.values()) this.runTask(owned.sessionId, () => this.watch(owned));
+    await this.claimPending();
+    await this.register();
     const now = Date.now();
     const sinceSweep = now - this.lastSweepAt;
     if ((this.sweepRequested && sinceSweep >= MIN_SWEEP_GAP_MS) || sinceSweep >= this.env.LEASE_MS) {
@@ -246,21 +236,36 @@ export class Scheduler {
       this.lastSweepAt = now;
       await this.sweep();
     }
-    await this.claimPending();
   }
 
   private async register(): Promise<void> {
     await this.redis.zadd(this.keys.schedulers, Date.now() + this.env.LEASE_MS, this.id);
   }
 
-  /** Runs one task for a session unless one is already running; a failure is logged, never thrown. */
-  private runTask(sessionId: string, task: () => Promise<void>): void {
-    if (this.tasks.has(sessionId) || this.closed) return;
+  /**
+   * Runs one task for a session unless one is already running (then, with `afterCurrent`, right
+   * after it); a failure is logged, never thrown.
+   */
+  private runTask(
+    sessionId: string,
+    task: () => Promise<void>,
+    options: { afterCurrent?: boolean } = {},
+  ): void {
+    if (this.closed) return;
+    if (this.tasks.has(sessionId)) {
+      if (options.afterCurrent) this.nextTasks.set(sessionId, task);
+      return;
+    }
     const running = task()
       .catch((error: unknown) => {
         this.logger.child({ sessionId }).error({ err: error }, "session task failed");
       })
-      .finally(() => this.tasks.delete(sessionId));
+      .finally(() => {
+        this.tasks.delete(sessionId);
+        const next = this.nextTasks.get(sessionId);
+        this.nextTasks.delete(sessionId);
+        if (next) this.runTask(sessionId, next);
+      });
     this.tasks.set(sessionId, running);
   }
 
@@ -291,11 +296,11 @@ export class Scheduler {
   private async claim(sessionId: string): Promise<boolean> {
     if ((await this.redis.zrem(this.keys.pendingSessions, sessionId)) !== 1) return false;
     const log = this.logger.child({ sessionId });
-    if (!(await this.leases.claim(sessionId))) {
+    const [leased, record] = await Promise.all([this.leases.claim(sessionId), this.sessions.get(sessionId)]);
+    if (!leased) {
       log.debug("session in line is owned by another scheduler, left to it");
       return false;
     }
-    const record = await this.sessions.get(sessionId);
     if (!record || record.status === "failed") {
       await this.leases.release(sessionId);
       return false;
@@ -306,8 +311,10 @@ export class Scheduler {
     }
     const owned: OwnedSession = { sessionId, log, phase: "starting", startedAt: Date.now(), restarts: [] };
     this.owned.set(sessionId, owned);
-    await this.redis.hdel(this.keys.session(sessionId), "waitingPosition");
-    await this.sessions.setStatus(sessionId, "starting");
+    await Promise.all([
+      this.redis.hdel(this.keys.session(sessionId), "waitingPosition"),
+      this.sessions.setStatus(sessionId, "starting"),
+    ]);
     this.runTask(sessionId, () => this.startWorker(owned));
     return true;
   }
@@ -362,8 +369,13 @@ export class Scheduler {
 
   private async watch(owned: OwnedSession): Promise<void> {
     const { sessionId } = owned;
-    const lease = await this.leases.hold(sessionId);
-    const record = lease === "gone" ? undefined : await this.sessions.get(sessionId);
+    // Sent together: a new worker's first beat is checked within one round trip of its notice.
+    const [lease, found, heartbeat] = await Promise.all([
+      this.leases.hold(sessionId),
+      this.sessions.get(sessionId),
+      this.sessions.heartbeat(sessionId),
+    ]);
+    const record = lease === "gone" ? undefined : found;
     if (lease === "lost" || !record) {
       owned.log.warn({ lease }, lease === "lost" ? "lease taken over, stopping worker" : "session gone");
       await this.stopWorker(owned);
@@ -381,12 +393,11 @@ export class Scheduler {
       if (Date.now() >= (owned.restartAt ?? 0)) await this.startWorker(owned);
       return;
     }
-    const heartbeat = await this.sessions.heartbeat(sessionId);
     const now = Date.now();
     const ours = heartbeat?.workerId === owned.workerId ? heartbeat : undefined;
     if (ours) owned.heartbeatSeenAt = now;
     // A new worker's first beat shows it runs: ready without waiting for the runtime's inspect (a podman call).
-    if (owned.phase === "starting" && ours) return this.markReady(owned, now);
+    if (owned.phase === "starting" && ours && (await this.markReady(owned, now))) return;
     const info = owned.workerId ? await this.runtime.inspect(owned.workerId) : undefined;
     if (!info || info.state === "exited") {
       return this.afterExit(owned, info?.exitReason ?? "worker vanished", info?.exitCode ?? null);
@@ -403,17 +414,24 @@ export class Scheduler {
     if (ours) await this.reapIfIdle(owned, record, ours);
   }
 
-  private async markReady(owned: OwnedSession, now: number): Promise<void> {
+  /** False when the session was not ready to mark (deleted, taken over, another worker's beat). */
+  private async markReady(owned: OwnedSession, now: number): Promise<boolean> {
+    const workerId = owned.workerId;
+    if (!workerId) return false;
+    const startMs = now - owned.startedAt;
+    const event = {
+      type: "session:ready" as const,
+      sessionId: owned.sessionId,
+      worker: this.workerRef(workerId),
+      startMs,
+    };
+    if (!(await this.readiness.mark(owned.sessionId, workerId, event))) return false;
     owned.phase = "ready";
     owned.readyAt = now;
-    await this.sessions.setStatus(owned.sessionId, "ready");
-    await this.events.append({
-      type: "session:ready",
-      sessionId: owned.sessionId,
-      worker: this.workerRef(owned.workerId!),
-      startMs: now - owned.startedAt,
-    });
-    owned.log.info({ workerId: owned.workerId, startMs: now - owned.startedAt }, "worker ready");
+    owned.heartbeatSeenAt = now;
+    this.runtime.workerReady?.(workerId);
+    owned.log.info({ workerId, startMs }, "worker ready");
+    return true;
   }
 
   private async restartHung(owned: OwnedSession, reason: string): Promise<void> {

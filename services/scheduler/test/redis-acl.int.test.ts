@@ -10,6 +10,7 @@ import {
   newSessionId,
   type Redis,
 } from "@assay/runtime";
+import { workerStartedChannel } from "@assay/runtime/worker-started";
 import { Queue, Worker } from "bullmq";
 import { nanoid } from "nanoid";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -97,6 +98,7 @@ it("runs a BullMQ Queue and Worker end to end as the session's worker user", asy
     await worker.hgetall(keys.job(sessionId, "job_1"));
     await worker.exists(keys.jobCancel(sessionId, "job_1"));
     await worker.hget(keys.sessionDatasets(sessionId), "ds_1");
+    await worker.publish(workerStartedChannel(keys.prefix, sessionId), "wrk-1");
   } finally {
     await bullWorker.close();
     await queue.close();
@@ -141,6 +143,7 @@ it("refuses other sessions, the session's own control keys, global keys, admin c
     "CLIENT LIST": worker.client("LIST"),
     "SCRIPT FLUSH": worker.script("FLUSH"),
     "PUBLISH wake": worker.publish(keys.schedulerWake, "x"),
+    "PUBLISH other worker-started": worker.publish(workerStartedChannel(keys.prefix, other), "x"),
     "EVAL on another session": worker.eval(
       "return redis.call('LRANGE', KEYS[1], 0, -1)",
       1,

@@ -2,13 +2,14 @@ import { type LlmConfig, parseLlmConfig } from "@assay/agents/llm-config";
 import { SessionId } from "@assay/contracts";
 import { CommonEnv, parseEnv } from "@assay/runtime";
 import { z } from "zod";
+import { HEARTBEAT_DEFAULT_MS, HEARTBEAT_MIN_MS } from "./start-env.js";
 
 const Millis = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 export const WorkerEnv = CommonEnv.extend({
   SESSION_ID: SessionId,
   WORKER_ID: z.string().min(1).max(200),
-  HEARTBEAT_MS: Millis(2_000, 100),
+  HEARTBEAT_MS: Millis(HEARTBEAT_DEFAULT_MS, HEARTBEAT_MIN_MS),
   /** Per-job limit when a job's options carry none. */
   JOB_TIMEOUT_MS: Millis(10 * 60_000, 1_000),
   /** BullMQ job lock; a worker that stops renewing it for this long loses the job. */

@@ -1,67 +1,46 @@
-import { LlmConfigError } from "@assay/agents/llm-config";
-import { redisKeys } from "@assay/contracts";
-import {
-  closeRedis,
-  createLogger,
-  createRedis,
-  EnvError,
-  EventLog,
-  JobStore,
-  type Redis,
-  ShutdownRegistry,
-} from "@assay/runtime";
-import { loadEnv, type WorkerSettings } from "./env.js";
+// The worker's entry. A new session waits for this process's first heartbeat, so only what that
+// beat needs (ioredis and key names) is loaded before it; the rest of the worker loads right after.
+import { redisKeys } from "@assay/contracts/keys";
+import { createRedis } from "@assay/runtime/redis";
 import { Heartbeat } from "./heartbeat.js";
-import { assignWorker } from "./pool-assignment.js";
-import { exitWhenRedisUserIsLost } from "./redis-user-lost.js";
+import { holdSignals } from "./held-signals.js";
+import type { AssignedWorker } from "./pool-assignment.js";
+import { isPooled, readHeartbeatEnv } from "./start-env.js";
+import type { StartedWorker } from "./worker.js";
 
-/** Time the shutdown registry allows beyond the job grace for closing the rest. */
-const SHUTDOWN_MARGIN_MS = 5_000;
+/**
+ * As started, or, for a pooled container, once the scheduler assigns it a session. A pooled
+ * container loads the whole worker while it waits: its assignment is the start a session waits for.
+ */
+async function assignment(source: NodeJS.ProcessEnv): Promise<AssignedWorker> {
+  if (!isPooled(source)) return { env: source };
+  const [{ waitForAssignment }, { exitOnBadEnv }] = await Promise.all([
+    import("./pool-assignment.js"),
+    import("./worker.js"),
+    import("./queue-consumer.js"),
+  ]);
+  return waitForAssignment(source).catch(exitOnBadEnv);
+}
 
-/** `assignedRedis`: a pooled worker's connection that waited for its session, kept to save a login. */
-async function main(env: WorkerSettings, assignedRedis?: Redis): Promise<void> {
-  const logger = createLogger("worker", env.LOG_LEVEL).child({
-    sessionId: env.SESSION_ID,
-    workerId: env.WORKER_ID,
-  });
-  const shutdown = new ShutdownRegistry(logger, env.SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS);
-  shutdown.installSignalHandlers();
-
-  const keys = redisKeys(env.KEY_PREFIX);
-  const redis = assignedRedis ?? createRedis(env.REDIS_URL, `assay-worker:${env.WORKER_ID}`);
-  shutdown.add("redis", { close: () => closeRedis(redis) });
-  const queueRedis = createRedis(env.REDIS_URL, `assay-worker-queue:${env.WORKER_ID}`);
-  shutdown.add("queue redis", { close: () => closeRedis(queueRedis) });
-  exitWhenRedisUserIsLost([redis, queueRedis], logger);
-
-  const events = new EventLog(redis, keys, env.EVENTS_MAX_LEN);
-  const jobs = new JobStore(redis, keys, events);
-  const heartbeat = shutdown.add(
-    "heartbeat",
-    new Heartbeat(redis, keys, env.SESSION_ID, env.WORKER_ID, env.HEARTBEAT_MS, logger),
+/** Writes the first heartbeat (with its worker-started notice) when the environment allows it. */
+async function beatFirst({ env, redis }: AssignedWorker, releaseSignals: () => void): Promise<StartedWorker> {
+  const settings = readHeartbeatEnv(env);
+  if (!settings) return { redis, releaseSignals };
+  const connection = redis ?? createRedis(settings.REDIS_URL, `assay-worker:${settings.WORKER_ID}`);
+  const heartbeat = new Heartbeat(
+    connection,
+    redisKeys(settings.KEY_PREFIX),
+    settings.SESSION_ID,
+    settings.WORKER_ID,
+    settings.HEARTBEAT_MS,
   );
-  // Readiness as soon as Redis answers: bullmq's module graph takes most of a cold start (~0.5-1 s
-  // on a loaded 2-core machine), and jobs simply wait in the session's queue meanwhile. The
-  // consumer then starts without further conditions; if it cannot load, main() rejects and the
-  // process exits, which the scheduler sees as a failed worker and restarts.
-  await heartbeat.start();
-  logger.info("worker ready");
-  const { startQueueConsumer } = await import("./queue-consumer.js");
-  if (shutdown.isClosing) return;
-  try {
-    await startQueueConsumer({ env, keys, redis, queueRedis, events, jobs, heartbeat, shutdown, logger });
-  } catch (error) {
-    // Stopped while starting: the registry closed the connections under the consumer and exits 0.
-    if (shutdown.isClosing) return;
-    throw error;
-  }
+  await heartbeat.announce();
+  return { redis: connection, heartbeat, releaseSignals };
 }
 
-try {
-  const assigned = await assignWorker(process.env);
-  await main(loadEnv(assigned.env), assigned.redis);
-} catch (error) {
-  if (!(error instanceof EnvError || error instanceof LlmConfigError)) throw error;
-  process.stderr.write(`worker: ${error.message}\n`);
-  process.exit(1);
-}
+const assigned = await assignment(process.env);
+// Held from here: a worker stopped while it starts still closes cleanly (a pooled one waiting for
+// its session simply dies, as it holds nothing yet).
+const started = await beatFirst(assigned, holdSignals());
+const { runWorker } = await import("./worker.js");
+await runWorker(assigned.env, started);

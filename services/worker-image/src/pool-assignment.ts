@@ -6,7 +6,6 @@ import { z } from "zod";
 
 /** A pooled container's env: the worker contract without SESSION_ID/WORKER_ID, plus its slot. */
 const PoolEnv = CommonEnv.extend({ POOL_SLOT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-type PoolEnv = z.infer<typeof PoolEnv>;
 
 /**
  * Where a pooled container's storage lives once it has a session: /tmp is the locked-down
@@ -27,25 +26,16 @@ export interface AssignedWorker {
 }
 
 /**
- * The environment to run the worker with: as given, or in pool mode (POOL_SLOT set, no SESSION_ID)
- * that of the session the scheduler assigns to this pre-started container, once it does.
- */
-export async function assignWorker(source: NodeJS.ProcessEnv): Promise<AssignedWorker> {
-  if (!source.POOL_SLOT || source.SESSION_ID) return { env: source };
-  return waitForAssignment(parseEnv(PoolEnv, source), source);
-}
-
-/**
  * Pool mode: a pre-started worker waits (BLPOP) for the session the scheduler gives it, links the
  * session's storage keys to its slot mounts, and returns the environment to run as that session's
  * worker. Its Redis user may read only its pool key until the scheduler grants it the session's
  * keys, which happens before the assignment is pushed, so the waiting connection serves the session.
  */
-async function waitForAssignment(
-  env: PoolEnv,
+export async function waitForAssignment(
   source: NodeJS.ProcessEnv,
   dataDir = ASSIGNED_DATA_DIR,
 ): Promise<AssignedWorker> {
+  const env = parseEnv(PoolEnv, source);
   const redis = createRedis(env.REDIS_URL, `assay-pool:${env.POOL_SLOT}`);
   try {
     const popped = await redis.blpop(redisKeys(env.KEY_PREFIX).poolAssignment(env.POOL_SLOT), 0);
@@ -54,8 +44,10 @@ async function waitForAssignment(
     const slot = poolDirs(env.DATA_DIR);
     const sessionDir = path.join(dataDir, storageKeys.sessionRoot(assignment.sessionId));
     await mkdir(sessionDir, { recursive: true });
-    await symlink(slot.datasets, path.join(dataDir, storageKeys.datasetsDir(assignment.sessionId)));
-    await symlink(slot.jobs, path.join(dataDir, storageKeys.jobsDir(assignment.sessionId)));
+    await Promise.all([
+      symlink(slot.datasets, path.join(dataDir, storageKeys.datasetsDir(assignment.sessionId))),
+      symlink(slot.jobs, path.join(dataDir, storageKeys.jobsDir(assignment.sessionId))),
+    ]);
     const assigned = { SESSION_ID: assignment.sessionId, WORKER_ID: assignment.workerId, DATA_DIR: dataDir };
     return { env: { ...source, ...assigned }, redis };
   } catch (error) {

@@ -53,9 +53,11 @@ export function poolMounts(containerDataDir: string): { datasets: string; jobs: 
 const containerName = (slot: string) => `assay-pool-${slot}`;
 
 /** Waits for every step, then fails with the first failure, so cleanup never races a step still running. */
-async function settleAll(steps: (Promise<unknown> | undefined)[]): Promise<void> {
-  const failed = (await Promise.allSettled(steps)).find((result) => result.status === "rejected");
+async function settleAll<T>(first: Promise<T>, rest: (Promise<unknown> | undefined)[]): Promise<T> {
+  const [settled, ...others] = await Promise.allSettled([first, ...rest]);
+  const failed = [settled, ...others].find((result) => result?.status === "rejected");
   if (failed) throw failed.reason;
+  return (settled as PromiseFulfilledResult<T>).value;
 }
 
 /**
@@ -64,15 +66,23 @@ async function settleAll(steps: (Promise<unknown> | undefined)[]): Promise<void>
  * A pooled container starts with POOL_SLOT instead of SESSION_ID/WORKER_ID and BLPOPs
  * `keys.poolAssignment(slot)` as its slot's Redis user, which may touch that key only; its data
  * mounts are per-slot host dirs. Giving it a session: the slot dirs are renamed into the session's
- * storage dirs (bind mounts follow the directory), the container is renamed to the worker id, the
- * slot→session record is written, the slot's user is granted the session's keys, and the
- * assignment is pushed. The slot's user is deleted with its container.
+ * storage dirs (bind mounts follow the directory), the slot→session record is written, the slot's
+ * user is granted the session's keys, and the assignment is pushed. Podman's own work waits until
+ * the worker is ready (`workerReady`), so it never competes with the start a session waits for:
+ * then the container is renamed to the worker id and the pool refilled. The slot's user is
+ * deleted with its container.
  * A pooled container serves one session and is never reused. Used as the scheduler's runtime:
  * it wraps `DockerRuntime` and reports assigned pool containers with their session label.
  */
 export class DockerWarmPool implements WorkerRuntime {
   readonly kind = "docker" as const;
   private readonly idle: string[] = [];
+  /** Assigned workers not ready yet: their readiness, or their stop, refills the pool. */
+  private readonly starting = new Set<string>();
+  /** Assigned workers whose container still has its slot's name (worker id -> slot). */
+  private readonly slotNamed = new Map<string, string>();
+  /** Renames in flight: an inspect or stop of the worker waits for its rename. */
+  private readonly renames = new Map<string, Promise<void>>();
   private filling: Promise<void> = Promise.resolve();
   private adopted = false;
   private closed = false;
@@ -96,50 +106,70 @@ export class DockerWarmPool implements WorkerRuntime {
     return (await this.startWarm(spec)) ?? this.runtime.start(spec); // pool empty: a cold start
   }
 
-  /** Assigns an idle pooled container; the pool is refilled only after, so podman serves the assignment first. */
+  /** Assigns an idle pooled container, passing over (and refilling for) any found dead. */
   async startWarm(worker: WarmWorkerSpec): Promise<WorkerInfo | undefined> {
     const spec = { sessionId: SessionId.parse(worker.sessionId), workerId: worker.workerId };
-    const idleBefore = this.idle.length;
-    try {
-      for (let slot = this.idle.shift(); slot !== undefined; slot = this.idle.shift()) {
-        const info = await this.runtime.inspect(containerName(slot));
-        if (info?.state === "running") return await this.assign(slot, spec, info);
-        await this.discard(slot);
-      }
-      return undefined;
-    } finally {
-      if (this.idle.length < idleBefore) {
-        this.fill().catch((error: unknown) =>
-          this.options.logger.warn({ err: error }, "warm pool refill failed"),
-        );
-      }
+    for (let slot = this.idle.shift(); slot !== undefined; slot = this.idle.shift()) {
+      const info = await this.assign(slot, spec);
+      if (info) return info;
+      this.refill();
     }
+    return undefined;
+  }
+
+  workerReady(workerId: string): void {
+    if (!this.starting.delete(workerId)) return;
+    const slot = this.slotNamed.get(workerId);
+    if (slot !== undefined) {
+      const renamed = this.runtime
+        .rename(containerName(slot), workerId)
+        .then(() => {
+          this.slotNamed.delete(workerId);
+        })
+        .catch((error: unknown) =>
+          this.options.logger.warn({ err: error, workerId, slot }, "pooled container keeps its slot name"),
+        )
+        .finally(() => this.renames.delete(workerId));
+      this.renames.set(workerId, renamed);
+    }
+    this.refill();
   }
 
   async stop(workerId: string, graceMs: number): Promise<void> {
-    const slot = (await this.runtime.inspect(workerId))?.labels[LABELS.poolSlot];
-    await this.runtime.stop(workerId, graceMs);
+    const container = await this.containerOf(workerId);
+    const slot = (await this.runtime.inspect(container))?.labels[LABELS.poolSlot];
+    await this.runtime.stop(container, graceMs);
+    this.slotNamed.delete(workerId);
+    if (this.starting.delete(workerId)) this.refill();
     if (!slot) return;
     await this.options.redis.hdel(this.options.keys.poolSessions, slot);
     await this.options.access.users?.deletePoolSlot(slot);
   }
 
   async inspect(workerId: string): Promise<WorkerInfo | undefined> {
-    const info = await this.runtime.inspect(workerId);
+    const info = await this.runtime.inspect(await this.containerOf(workerId));
     const slot = info?.labels[LABELS.poolSlot];
     if (!info || !slot) return info;
-    return this.withSession(info, await this.options.redis.hget(this.options.keys.poolSessions, slot));
+    const assigned = await this.options.redis.hget(this.options.keys.poolSessions, slot);
+    return this.withSession({ ...info, id: this.slotNamed.has(workerId) ? workerId : info.id }, assigned);
   }
 
-  /** Like the runtime's, with pooled containers' sessions; idle pooled ones only when role=pool is asked for. */
+  /**
+   * Like the runtime's, with pooled containers' sessions and, for those not renamed yet, their
+   * worker ids; idle pooled ones only when role=pool is asked for.
+   */
   async list(labels: Record<string, string>): Promise<WorkerInfo[]> {
     const { [LABELS.sessionId]: _session, ...containerLabels } = labels;
     const [workers, sessions] = await Promise.all([
       this.runtime.list(containerLabels),
       this.options.redis.hgetall(this.options.keys.poolSessions),
     ]);
+    const workerOfSlot = new Map([...this.slotNamed].map(([workerId, slot]) => [slot, workerId]));
     return workers
-      .map((worker) => this.withSession(worker, sessions[worker.labels[LABELS.poolSlot] ?? ""]))
+      .map((worker) => {
+        const slot = worker.labels[LABELS.poolSlot] ?? "";
+        return this.withSession({ ...worker, id: workerOfSlot.get(slot) ?? worker.id }, sessions[slot]);
+      })
       .filter((worker) => Object.entries(labels).every(([key, value]) => worker.labels[key] === value))
       .filter((worker) => labels[LABELS.role] === POOL_ROLE || !this.isIdlePooled(worker));
   }
@@ -148,6 +178,7 @@ export class DockerWarmPool implements WorkerRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.renames.values());
     await this.filling.catch(() => {});
     await Promise.all(this.idle.splice(0).map((slot) => this.discard(slot)));
     await this.runtime.close();
@@ -226,38 +257,61 @@ export class DockerWarmPool implements WorkerRuntime {
 
   /**
    * The slot user's grant and the dirs' hand-over must precede the push (the worker uses both at
-   * once); the rest runs alongside. `info` is the container as inspected just before.
+   * once); the container's state is checked alongside them. Undefined when the container is dead.
    */
-  private async assign(slot: string, spec: WarmWorkerSpec, info: WorkerInfo): Promise<WorkerInfo> {
+  private async assign(slot: string, spec: WarmWorkerSpec): Promise<WorkerInfo | undefined> {
     const { redis, keys } = this.options;
     const assignment = PoolAssignment.parse({ sessionId: spec.sessionId, workerId: spec.workerId });
-    const pushed = async () => {
-      await settleAll([
+    let info: WorkerInfo | undefined;
+    try {
+      info = await settleAll(this.runtime.inspect(containerName(slot)), [
         this.handOver(slot, "datasets", storageKeys.datasetsDir(spec.sessionId)),
         this.handOver(slot, "jobs", storageKeys.jobsDir(spec.sessionId)),
         this.options.access.users?.grantSession(slot, spec.sessionId),
         redis.hset(keys.poolSessions, slot, spec.sessionId),
       ]);
-      await redis
-        .multi()
-        .lpush(keys.poolAssignment(slot), JSON.stringify(assignment))
-        .expire(keys.poolAssignment(slot), ASSIGNMENT_TTL_SECONDS)
-        .exec();
-    };
-    try {
-      await settleAll([pushed(), this.runtime.rename(containerName(slot), spec.workerId)]);
-      await rm(this.slotDir(slot), { recursive: true, force: true });
+      if (info?.state === "running") {
+        await redis
+          .multi()
+          .lpush(keys.poolAssignment(slot), JSON.stringify(assignment))
+          .expire(keys.poolAssignment(slot), ASSIGNMENT_TTL_SECONDS)
+          .exec();
+      }
     } catch (error) {
-      await this.discard(slot);
-      await this.runtime.stop(spec.workerId, 0);
-      await redis.hdel(keys.poolSessions, slot);
+      await this.unassign(slot);
       throw error;
     }
+    if (info?.state !== "running") {
+      await this.unassign(slot);
+      return undefined;
+    }
+    this.starting.add(spec.workerId);
+    this.slotNamed.set(spec.workerId, slot);
+    await rm(this.slotDir(slot), { recursive: true, force: true });
     this.options.logger.info(
       { sessionId: spec.sessionId, workerId: spec.workerId, slot },
       "pooled worker assigned",
     );
     return this.withSession({ ...info, id: spec.workerId }, spec.sessionId);
+  }
+
+  /** A slot whose assignment failed: its container, dirs and user go, and it serves no session. */
+  private async unassign(slot: string): Promise<void> {
+    await this.discard(slot);
+    await this.options.redis.hdel(this.options.keys.poolSessions, slot);
+  }
+
+  /** The container a worker runs in: its slot's until renamed (waiting for a rename in flight). */
+  private async containerOf(workerId: string): Promise<string> {
+    await this.renames.get(workerId);
+    const slot = this.slotNamed.get(workerId);
+    return slot === undefined ? workerId : containerName(slot);
+  }
+
+  private refill(): void {
+    this.fill().catch((error: unknown) =>
+      this.options.logger.warn({ err: error }, "warm pool refill failed"),
+    );
   }
 
   private handOver(slot: string, kind: "datasets" | "jobs", storageKey: string): Promise<void> {

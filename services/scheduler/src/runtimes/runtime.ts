@@ -49,6 +49,11 @@ export interface WorkerRuntime {
    * Tried before `start`, so what only a new worker needs (the session's Redis user) is made only then.
    */
   startWarm?(worker: WarmWorkerSpec): Promise<WorkerInfo | undefined>;
+  /**
+   * The worker's first heartbeat arrived and its session is ready: work a runtime held back so it
+   * would not compete with the start (a warm pool's rename and refill) runs now. Never throws.
+   */
+  workerReady?(workerId: string): void;
   /** Stops gracefully (SIGTERM), then forcibly after `graceMs`; removes what it created. Idempotent. */
   stop(workerId: string, graceMs: number): Promise<void>;
   inspect(workerId: string): Promise<WorkerInfo | undefined>;

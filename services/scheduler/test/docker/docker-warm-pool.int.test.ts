@@ -134,6 +134,13 @@ describe("DockerWarmPool", () => {
     expect((await pool.list({ [LABELS.sessionId]: spec.sessionId })).map((worker) => worker.id)).toEqual([
       spec.workerId,
     ]);
+    // Podman's work waits for the worker's readiness: only then the container takes the worker id.
+    await expect(podman.docker.getContainer(spec.workerId).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    pool.workerReady(spec.workerId);
+    expect(await pool.inspect(spec.workerId)).toMatchObject({ id: spec.workerId, state: "running" });
+    expect((await podman.docker.getContainer(spec.workerId).inspect()).Name).toBe(`/${spec.workerId}`);
 
     await pool.fill();
     expect(pool.idleCount).toBe(1);

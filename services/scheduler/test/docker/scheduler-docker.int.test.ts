@@ -216,7 +216,13 @@ describe("scheduler on the docker runtime (real containers)", () => {
 
     const warmSession = await stack.createSession();
     const warmWorker = await stack.ready(warmSession);
-    const pooled = await podman.docker.getContainer(warmWorker).inspect();
+    // The container takes the worker's id once the session is ready (podman's work waits for that).
+    const pooled = await waitFor("the pooled container renamed to its worker id", () =>
+      podman.docker
+        .getContainer(warmWorker)
+        .inspect()
+        .catch(() => undefined),
+    );
     expect(pooled.Config.Labels[LABELS.poolSlot]).toBe(slot);
     // The pooled worker keeps its slot's login: only the cold start made a session Redis user.
     const users = (await stack.redis.call("ACL", "USERS")) as string[];
