@@ -32,7 +32,7 @@ export class QueueBoard {
   private closed = false;
 
   constructor(
-    private readonly services: Pick<Services, "redis" | "keys" | "env">,
+    private readonly services: Pick<Services, "redis" | "queueRedis" | "keys" | "env">,
     private readonly logger: Logger,
   ) {}
 
@@ -79,7 +79,7 @@ export class QueueBoard {
 
   private async readSessions(): Promise<void> {
     const { board, Adapter } = await this.load();
-    const { redis, keys, env } = this.services;
+    const { redis, queueRedis, keys, env } = this.services;
     const ids = await redis.zrevrange(keys.sessions, 0, env.ADMIN_QUEUES_LIMIT - 1);
     const live = new Set(ids);
     for (const [sessionId, queue] of this.queues) {
@@ -93,7 +93,7 @@ export class QueueBoard {
       if (!this.queues.has(sessionId)) {
         this.queues.set(
           sessionId,
-          new Queue(ANALYSIS_QUEUE, { connection: redis, prefix: keys.queuePrefix(sessionId) }),
+          new Queue(ANALYSIS_QUEUE, { connection: queueRedis, prefix: keys.queuePrefix(sessionId) }),
         );
       }
     }
