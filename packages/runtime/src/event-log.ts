@@ -69,11 +69,25 @@ export class EventLog {
   }
 }
 
-/** Compares two stream ids ("ms-seq"). */
+/** The number written in `id` between `from` and `to` (digits only; empty is 0). */
+function digitsValue(id: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) value = value * 10 + id.charCodeAt(index) - 48;
+  return value;
+}
+
+/**
+ * Compares two stream ids ("ms-seq"; a bare "ms" has seq 0). Allocation-free: the SSE relay
+ * calls it for every client on every batch.
+ */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
-  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
-  return aMs === bMs ? aSeq - bSeq : aMs - bMs;
+  const aDash = a.indexOf("-");
+  const bDash = b.indexOf("-");
+  const aMsEnd = aDash < 0 ? a.length : aDash;
+  const bMsEnd = bDash < 0 ? b.length : bDash;
+  const byMs = digitsValue(a, 0, aMsEnd) - digitsValue(b, 0, bMsEnd);
+  if (byMs !== 0) return byMs;
+  return digitsValue(a, aMsEnd + 1, a.length) - digitsValue(b, bMsEnd + 1, b.length);
 }
 
 /** A valid stream id (what Last-Event-ID may carry). */
