@@ -42,11 +42,19 @@ export async function openEventStream(ctx: Context, services: Services, options:
 
   // A batch goes out as one write. Events come in stream order, so once one is newer than the last
   // seen all after it are: one id comparison per batch, not per event and client. A client that
-  // takes the whole batch shares its encoded chunk with the session's other clients.
+  // takes the whole batch shares its encoded chunk with the session's other clients; an unfiltered
+  // stream (a whole session's) takes it without looking at each event.
+  const filtered = options.include !== undefined || options.endsAfter !== undefined;
   const forward = (events: StoredEvent[]) => {
-    if (!sse.isOpen) return;
+    if (!sse.isOpen || events.length === 0) return;
     let first = 0;
     while (first < events.length && compareStreamIds(events[first]!.id, lastSeenId) <= 0) first++;
+    if (first === events.length) return;
+    if (!filtered) {
+      lastSeenId = events.at(-1)!.id;
+      sse.send(sseFramesOf(first === 0 ? events : events.slice(first)));
+      return;
+    }
     const picked: StoredEvent[] = [];
     let ended = false;
     for (let index = first; index < events.length; index++) {

@@ -1,4 +1,6 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { httpChunkOf } from "./http-chunk.js";
 
 export interface SseLimits {
   heartbeatMs: number;
@@ -6,10 +8,20 @@ export interface SseLimits {
   maxBufferedBytes: number;
 }
 
-/** Writes Server-Sent Events to one response, with heartbeats and a bound on buffered data. */
+const HEARTBEAT = Buffer.from(": heartbeat\n\n");
+
+/**
+ * Writes Server-Sent Events to one response, with heartbeats and a bound on buffered data.
+ * Once the head is out, a chunked response's events go straight to its socket as ready-framed
+ * chunks (http-chunk.ts): one socket write per batch, with no per-response framing, cork or
+ * nextTick. The response still ends the body itself (its last chunk) and counts the socket's
+ * buffered bytes in `writableLength`.
+ */
 export class SseWriter {
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
+  /** The socket to write framed chunks to, when the response is chunked and holds nothing unsent. */
+  private rawSocket: Socket | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -31,7 +43,11 @@ export class SseWriter {
       "X-Accel-Buffering": "no",
     });
     this.res.flushHeaders();
-    this.heartbeat = setInterval(() => this.write(": heartbeat\n\n"), this.limits.heartbeatMs);
+    const socket = this.res.socket;
+    // Anything the response itself still buffers would go out after a direct write: then keep to res.write.
+    if (this.res.chunkedEncoding && socket && this.res.writableLength === socket.writableLength)
+      this.rawSocket = socket;
+    this.heartbeat = setInterval(() => this.write(HEARTBEAT), this.limits.heartbeatMs);
   }
 
   /** Ready-made SSE frames (see sse-frame.ts). */
@@ -53,7 +69,7 @@ export class SseWriter {
     if (!this.res.writableEnded) this.res.end();
   }
 
-  private write(chunk: string | Buffer): void {
+  private write(chunk: Buffer): void {
     if (this.ended) return;
     if (this.res.writableLength > this.limits.maxBufferedBytes) {
       // A client that stops reading would never receive a closing event behind its backlog, and
@@ -63,6 +79,7 @@ export class SseWriter {
       this.res.destroy();
       return;
     }
-    this.res.write(chunk);
+    if (this.rawSocket) this.rawSocket.write(httpChunkOf(chunk));
+    else this.res.write(chunk);
   }
 }
