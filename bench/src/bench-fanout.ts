@@ -126,12 +126,16 @@ export async function benchFanout(
     for (const fan of fans) fan.send({ type: "expect", events: published.events });
     const reports = await Promise.all(fans.map((fan) => fan.next("report")));
     const wall = (performance.now() - started) / 1000;
-    const share = async (group: number[], before: number) =>
-      `${Math.round((((await cpuOf(group)) - before) / wall) * 100)}%`;
+    // CPU seconds over the run and as a share of one core of the wall time: seconds compare runs
+    // whose wall time the machine's other load stretched.
+    const used = async (group: number[], before: number) => {
+      const seconds = (await cpuOf(group)) - before;
+      return `${Math.round((seconds / wall) * 100)}% (${seconds.toFixed(1)} s)`;
+    };
     const cpu = {
-      clients: await share(pids.clients, cpuBefore.clients),
-      api: await share(pids.api, cpuBefore.api),
-      publisher: await share(pids.publisher, cpuBefore.publisher),
+      clients: await used(pids.clients, cpuBefore.clients),
+      api: await used(pids.api, cpuBefore.api),
+      publisher: await used(pids.publisher, cpuBefore.publisher),
     };
 
     const latencies = new LatencyHistogram();
@@ -146,7 +150,7 @@ export async function benchFanout(
     const serverCuts = tallies.reduce((sum, tally) => sum + tally.reconnects, 0) - droppers.length;
     const [p50, p99] = [latencies.percentile(50), latencies.percentile(99)];
     const cpuNote =
-      `CPU share of a core: ${processes} client processes ${cpu.clients}, api ${cpu.api}, publisher ${cpu.publisher} ` +
+      `CPU, share of a core (seconds): ${processes} client processes ${cpu.clients}, api ${cpu.api}, publisher ${cpu.publisher} ` +
       `(2 cores shared); the publisher took ${published.seconds.toFixed(1)} s, at most ${Math.round(published.maxLagMs)} ms behind`;
     say(
       `fan-out: published ${published.events} in ${published.seconds.toFixed(1)} s (max lag ${Math.round(published.maxLagMs)} ms), ` +
