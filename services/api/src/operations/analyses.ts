@@ -1,6 +1,7 @@
 import { type AnalysisAccepted, AnalysisJob, type AnalysisRequest, DatasetNotFound } from "@assay/contracts";
 import { newJobId } from "@assay/runtime";
 import type { Services } from "../services.js";
+import { batchWritesThisTurn } from "../write-batching.js";
 import { getActiveSession, wakeSession } from "./sessions.js";
 
 /**
@@ -46,6 +47,7 @@ export async function submitAnalysis(
   // record's MULTI is written before the add's script, so Redis has the record before a worker can
   // take the job (a worker that finds no record fails the job).
   const queue = services.queues.of(sessionId);
+  batchWritesThisTurn(services.queueRedis);
   const retention = { age: services.env.JOB_RETENTION_SECONDS };
   const [recorded, queued, touched] = await Promise.allSettled([
     services.jobs.create(job),
