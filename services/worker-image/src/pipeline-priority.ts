@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { setPriority } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nice value of analysis work. Analyses are batch work on a machine shared with the control plane
@@ -8,32 +9,68 @@ import { setPriority } from "node:os";
  */
 export const PIPELINE_NICE = 10;
 
-/** Linux allows other users' autogroup nice changes ten times a second machine-wide: retry later. */
-const AUTOGROUP_RETRY_MS = 150;
-const AUTOGROUP_ATTEMPTS = 40;
+/** Linux allows unprivileged autogroup nice changes ten times a second machine-wide: retry later. */
+const AUTOGROUP_RETRY_MS = 100;
+const AUTOGROUP_ATTEMPTS = 20;
 
 /**
- * Lowers the CPU priority of the calling thread (Linux sets a nice value per thread; the threads
- * polars starts from it inherit it) and of this process's autogroup. With autogroups (a desktop or
- * VM kernel's default) every session leader, as which the process runtime starts each worker,
- * gets an equal share of the CPU whatever its threads' nice values, so only the group's nice lets
- * the api and Redis run before 32 analyses; it applies to the worker's event loop too, which
- * competes with other workers' only. In a container the cgroup's CPU weight decides instead and
- * the autogroup write changes nothing. Best effort: a refusal leaves the default priority.
+ * Lowers the calling thread's CPU priority (Linux keeps a nice value per thread, and the threads
+ * polars starts from it inherit it), so this worker's event loop runs before its own analysis.
+ * Best effort: a refusal leaves the default priority.
  */
-export function lowerPipelinePriority(): void {
+export function lowerThreadPriority(): void {
   try {
     setPriority(PIPELINE_NICE);
   } catch {
     // Not permitted here (e.g. a seccomp profile): analyses run at the default priority.
   }
-  void ownAutogroup().then((own) => (own ? setAutogroupNice(AUTOGROUP_ATTEMPTS) : undefined));
 }
 
 /**
- * Whether this process leads its session: setsid gave it an autogroup of its own. Otherwise the
- * group is its parent's session (a terminal, a test runner), which is not ours to slow down.
+ * The nice value of this process's autogroup. With autogroups (a desktop or VM kernel's default)
+ * every session leader, as which the process runtime starts each worker, gets an equal share of
+ * the CPU whatever its threads' nice values, so only the group's nice lets the api, Redis and idle
+ * workers picking up a job run before 32 analyses. The runner lowers it while an analysis runs and
+ * restores it when the worker waits for the next job. In a container the cgroup's CPU weight
+ * decides instead and the write changes nothing; a process that does not lead its session shares
+ * its parent's group (a terminal, a test runner) and leaves it alone. Best effort throughout.
  */
+export class AutogroupNice {
+  private target = 0;
+  private writing = false;
+  private readonly own = ownAutogroup();
+
+  set(nice: number): void {
+    this.target = nice;
+    void this.apply();
+  }
+
+  /** One writer at a time; it writes until the latest target is in place or Linux refuses for good. */
+  private async apply(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      if (!(await this.own)) return;
+      let written: number | undefined;
+      for (let attempt = 0; attempt < AUTOGROUP_ATTEMPTS && written !== this.target; attempt++) {
+        const nice = this.target;
+        try {
+          await writeFile("/proc/self/autogroup", String(nice));
+          written = nice;
+        } catch (error) {
+          // EAGAIN: some process changed an autogroup in the last 100 ms. Anything else (no
+          // autogroup support, not Linux) is final.
+          if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return;
+          await sleep(AUTOGROUP_RETRY_MS * (0.5 + Math.random()), undefined, { ref: false });
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+/** Whether this process leads its session: setsid gave it an autogroup of its own. */
 async function ownAutogroup(): Promise<boolean> {
   try {
     const stat = await readFile("/proc/self/stat", "utf8");
@@ -42,17 +79,5 @@ async function ownAutogroup(): Promise<boolean> {
     return Number(session) === process.pid;
   } catch {
     return false;
-  }
-}
-
-async function setAutogroupNice(attempts: number): Promise<void> {
-  try {
-    await writeFile("/proc/self/autogroup", String(PIPELINE_NICE));
-  } catch (error) {
-    // EAGAIN: another process changed an autogroup in the last 100 ms. Anything else (no
-    // autogroup support, not Linux) is final.
-    if ((error as NodeJS.ErrnoException).code !== "EAGAIN" || attempts <= 1) return;
-    const delay = AUTOGROUP_RETRY_MS * (0.5 + Math.random());
-    setTimeout(() => void setAutogroupNice(attempts - 1), delay).unref();
   }
 }

@@ -10,6 +10,7 @@ import {
   type PipelineThreadData,
   ThreadMessage,
 } from "./pipeline-messages.js";
+import { AutogroupNice, PIPELINE_NICE } from "./pipeline-priority.js";
 
 const THREAD_ENTRY = new URL("./pipeline-thread.js", import.meta.url);
 
@@ -38,6 +39,8 @@ export class PipelineRunner {
   private thread: Worker | undefined;
   private readonly stopping = new Set<Promise<void>>();
   private closed = false;
+  /** Lowered while a run is in progress, so an idle worker picks up its next job at full priority. */
+  private readonly priority = new AutogroupNice();
 
   constructor(private readonly options: PipelineRunnerOptions) {}
 
@@ -52,6 +55,7 @@ export class PipelineRunner {
     const thread = this.current();
     return new Promise<PipelineResult>((resolve, reject) => {
       const settle = (outcome: () => void) => {
+        this.priority.set(0);
         thread.off("message", onMessage).off("error", onError).off("exit", onExit);
         hooks.signal.removeEventListener("abort", onAbort);
         outcome();
@@ -93,6 +97,7 @@ export class PipelineRunner {
       const onAbort = () => fail(hooks.signal.reason);
       thread.on("message", onMessage).on("error", onError).on("exit", onExit);
       hooks.signal.addEventListener("abort", onAbort, { once: true });
+      this.priority.set(PIPELINE_NICE);
       thread.postMessage(request);
     });
   }

@@ -10,13 +10,13 @@ import {
   PipelineThreadData,
   type ThreadMessage,
 } from "./pipeline-messages.js";
-import { lowerPipelinePriority } from "./pipeline-priority.js";
+import { lowerThreadPriority } from "./pipeline-priority.js";
 
 const port = parentPort;
 if (!port) throw new Error("pipeline-thread.js runs only as a worker thread");
 const { llm } = PipelineThreadData.parse(workerData);
 // Before polars loads, so the threads it starts inherit the priority.
-lowerPipelinePriority();
+lowerThreadPriority();
 
 // Imported as the thread starts, so a warm thread runs its first job without waiting for polars.
 const modules = Promise.all([import("@assay/datasets"), import("@assay/agents")]);
