@@ -1,8 +1,8 @@
 import { stat } from "node:fs/promises";
 import type { DatasetColumn, DatasetFormat } from "@assay/contracts";
-import pl from "nodejs-polars";
 import { columnTypeOf, dtypeName } from "./column-type.js";
 import { EmptyDataset } from "./errors.js";
+import { pl } from "./polars.js";
 import { withDatasetScan } from "./read-dataset.js";
 
 export interface DatasetShape {

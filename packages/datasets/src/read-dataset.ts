@@ -1,6 +1,6 @@
 import type { DatasetFormat } from "@assay/contracts";
-import pl from "nodejs-polars";
 import { DatasetUnparseable } from "./errors.js";
+import { pl } from "./polars.js";
 
 /**
  * How column types are inferred: "sample" looks at the first rows (fast, right for almost every

@@ -1,5 +1,5 @@
 import type { Association } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { pearsonPairwise } from "../hypotheses/stats/pearson.js";
 import { alias } from "./safe-frame.js";
 
@@ -16,8 +16,9 @@ export function associationId(x: string, y: string, method: Association["method"
 /**
  * Pearson and Spearman of every numeric pair. Non-finite values count as missing, and each pair
  * uses the rows where both values are present (pairwise deletion, as scipy on complete pairs).
- * Each column is read once; Spearman ranks come from the column's sorted distinct values (average
- * ranks for ties, as scipy), so no pair sorts anything.
+ * Each column is read once, as codes into its sorted distinct values: a pair's values and its
+ * average ranks (ties averaged, as scipy) are both lookups by code into two reused buffers, so no
+ * pair sorts anything and no column keeps a copy of its values.
  */
 export function numericAssociations(
   safe: pl.DataFrame,
@@ -25,16 +26,18 @@ export function numericAssociations(
 ): Association[] {
   const numeric = columns.filter((c) => c.role === "numeric");
   if (numeric.length < 2) return [];
-  const series = rankableColumns(safe, numeric);
+  const coded = codedColumns(safe, numeric);
   const rows = safe.height;
   const left = new Float64Array(rows);
   const right = new Float64Array(rows);
   return pairsOf(numeric).flatMap(([a, b]) => {
-    const x = series.get(a.index) as RankableColumn;
-    const y = series.get(b.index) as RankableColumn;
-    const pearson = pearsonPairwise(x.values, y.values);
-    averageRanks(x, y, left);
-    averageRanks(y, x, right);
+    const x = coded.get(a.index) as CodedColumn;
+    const y = coded.get(b.index) as CodedColumn;
+    pairedLookup(x, y, x.distinct, left);
+    pairedLookup(y, x, y.distinct, right);
+    const pearson = pearsonPairwise(left, right);
+    pairedLookup(x, y, averageRanks(x, y), left);
+    pairedLookup(y, x, averageRanks(y, x), right);
     const spearman = pearsonPairwise(left, right);
     return [
       ...(pearson.n >= 3 && Number.isFinite(pearson.r)
@@ -47,31 +50,28 @@ export function numericAssociations(
   });
 }
 
-interface RankableColumn {
-  /** Values as doubles, NaN where missing or not finite. */
-  values: Float64Array;
+interface CodedColumn {
   /** Index of each row's value among the sorted distinct values, −1 where missing. */
   codes: Int32Array;
-  distinct: number;
+  /** The column's distinct finite values, ascending. */
+  distinct: Float64Array;
 }
 
-/** Each numeric column once: its values, and each value's place among the column's distinct values. */
-function rankableColumns(
-  safe: pl.DataFrame,
-  columns: readonly AssociationColumn[],
-): Map<number, RankableColumn> {
-  const x = pl.cols(columns.map((c) => alias(c.index))).cast(pl.Float64);
-  const finite = safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)));
+/** Each numeric column once: each row's place among the column's sorted distinct values. */
+function codedColumns(safe: pl.DataFrame, columns: readonly AssociationColumn[]): Map<number, CodedColumn> {
+  // One query per column and result: intermediates stay inside polars, freed there (a Series made
+  // in JS holds its memory until the event loop turns, long after profile() needs it).
   return new Map(
     columns.map((c) => {
-      const column = finite.getColumn(alias(c.index));
-      const values = column.toTypedArray() as Float64Array;
-      const distinct = column.filter(column.isFinite()).unique().sort().toTypedArray() as Float64Array;
-      return [c.index, { values, codes: codesAmong(values, distinct), distinct: distinct.length }];
+      const x = pl.col(alias(c.index)).cast(pl.Float64);
+      const column = (expr: pl.Expr) =>
+        safe.select(expr).getColumn(alias(c.index)).toTypedArray() as Float64Array;
+      const distinct = column(x.filter(x.isFinite()).unique().sort());
+      const codes = codesAmong(column(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN))), distinct);
+      return [c.index, { codes, distinct }];
     }),
   );
 }
-
 /**
  * Index of each value among `distinct` (sorted, holding every finite value), −1 for NaN. A table
  * of equal-width buckets over the value range narrows each binary search to the distinct values
@@ -109,23 +109,33 @@ function codesAmong(values: Float64Array, distinct: Float64Array): Int32Array {
   return codes;
 }
 
-/** Average ranks (1-based) of `column` among the rows where `other` is present too, NaN elsewhere. */
-function averageRanks(column: RankableColumn, other: RankableColumn, into: Float64Array): void {
-  const { codes } = column;
-  const counts = new Float64Array(column.distinct);
-  for (let r = 0; r < codes.length; r++) {
-    const code = codes[r] as number;
-    if (code >= 0 && (other.codes[r] as number) >= 0) counts[code] = (counts[code] as number) + 1;
+/** Average rank (1-based) of each of `column`'s distinct values among the rows where `other` is present too. */
+function averageRanks(column: CodedColumn, other: CodedColumn): Float64Array {
+  const ranks = new Float64Array(column.distinct.length);
+  for (let r = 0; r < column.codes.length; r++) {
+    const code = column.codes[r] as number;
+    if (code >= 0 && (other.codes[r] as number) >= 0) ranks[code] = (ranks[code] as number) + 1;
   }
   let below = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const count = counts[k] as number;
-    counts[k] = below + (count + 1) / 2;
+  for (let k = 0; k < ranks.length; k++) {
+    const count = ranks[k] as number;
+    ranks[k] = below + (count + 1) / 2;
     below += count;
   }
+  return ranks;
+}
+
+/** `table` looked up by `column`'s code on rows where `other` is present too, NaN elsewhere. */
+function pairedLookup(
+  column: CodedColumn,
+  other: CodedColumn,
+  table: Float64Array,
+  into: Float64Array,
+): void {
+  const { codes } = column;
   for (let r = 0; r < codes.length; r++) {
     const code = codes[r] as number;
-    into[r] = code >= 0 && (other.codes[r] as number) >= 0 ? (counts[code] as number) : Number.NaN;
+    into[r] = code >= 0 && (other.codes[r] as number) >= 0 ? (table[code] as number) : Number.NaN;
   }
 }
 

@@ -1,4 +1,4 @@
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { type DtypeFamily, dtypeName, familyOf } from "./dtype-family.js";
 import { countOf, finiteOrNull } from "./finite.js";
 import { alias, selectRow } from "./safe-frame.js";

@@ -1,5 +1,5 @@
 import type { ColumnProfile } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { type ColumnBasics, parsedDateMs } from "./basics.js";
 import { countOf, finiteOrNull } from "./finite.js";
 import { alias, selectRow } from "./safe-frame.js";

@@ -1,6 +1,6 @@
 import type { ColumnType } from "@assay/contracts";
+import type { pl } from "@assay/datasets";
 import { columnTypeOf } from "@assay/datasets";
-import type pl from "nodejs-polars";
 
 export { dtypeName } from "@assay/datasets";
 

@@ -10,8 +10,9 @@ const isAllowed = (specifier: string) => ALLOWED.has(specifier) || specifier.sta
 const FOLLOWED: Record<string, string> = {
   "@assay/datasets": fileURLToPath(new URL("../../../datasets/src/index.ts", import.meta.url)),
 };
+/** Static and dynamic imports, and packages loaded with `createRequire(...)("name")`. */
 const IMPORT =
-  /^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+"([^"]+)"|^import\s+"([^"]+)"|\bimport\("([^"]+)"\)/gm;
+  /^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+"([^"]+)"|^import\s+"([^"]+)"|\bimport\("([^"]+)"\)|\bcreateRequire\([^)]*\)\("([^"]+)"\)/gm;
 
 /** Every package the module graph from `entry` loads at runtime (type-only imports load nothing). */
 function runtimePackages(entry: string): Set<string> {
@@ -21,7 +22,7 @@ function runtimePackages(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     for (const match of readFileSync(file, "utf8").matchAll(IMPORT)) {
-      const specifier = (match[1] ?? match[2] ?? match[3]) as string;
+      const specifier = (match[1] ?? match[2] ?? match[3] ?? match[4]) as string;
       const followed = FOLLOWED[specifier];
       if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
       else if (followed) visit(followed);

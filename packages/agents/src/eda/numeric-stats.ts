@@ -1,5 +1,5 @@
 import type { Histogram, NumericSummary } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { countOf, finiteOrNull } from "./finite.js";
 import { alias, selectRow } from "./safe-frame.js";
 import { IQR_FENCE_K, MAD_Z_LIMIT, MAX_HISTOGRAM_BINS } from "./thresholds.js";
@@ -37,11 +37,22 @@ export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Ma
   const counts = selectRow(safe, [x.isInfinite().sum().suffix(":inf"), x.isFinite().sum().suffix(":finite")]);
   const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
   indexes.forEach((i, k) => {
-    const column = safe.getColumn(alias(i)).cast(pl.Float64);
-    const sorted = column.filter(column.isFinite()).sort().toTypedArray() as Float64Array;
-    stats.set(i, statsOfSorted(sorted, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
+    stats.set(
+      i,
+      statsOfSorted(sortedFinite(safe, i), countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots),
+    );
   });
   return stats;
+}
+
+/**
+ * A column's finite values, sorted, from one query: its casts and filtered copies stay inside
+ * polars and are freed there. Series made in JS would hold theirs until profile() returns (their
+ * native memory is released only by finalizers that run after the event loop turns).
+ */
+function sortedFinite(safe: pl.DataFrame, index: number): Float64Array {
+  const x = pl.col(alias(index)).cast(pl.Float64);
+  return safe.select(x.filter(x.isFinite()).sort()).getColumn(alias(index)).toTypedArray() as Float64Array;
 }
 
 /** The powers and logarithms in polars, for every column in one small query: JS's differ in the last bit. */

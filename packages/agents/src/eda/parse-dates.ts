@@ -1,5 +1,5 @@
 import type { Profile } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { DATE_FORMATS, parsedDateMs } from "./basics.js";
 
 /**

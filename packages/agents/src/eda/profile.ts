@@ -1,5 +1,5 @@
 import type { Alert, Association, ColumnProfile, JobStage, Profile } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
 import { columnAlerts, correlationAlerts, duplicateAlert } from "./alerts.js";
 import { type AssociationColumn, categoricalAssociations, numericAssociations } from "./associations.js";
 import { type ColumnBasics, columnBasics } from "./basics.js";

@@ -1,4 +1,4 @@
-import type pl from "nodejs-polars";
+import type { pl } from "@assay/datasets";
 
 /**
  * The frame with columns renamed c0..cN. User column names may be regexes ("^a.*$"), wildcards

@@ -1,5 +1,6 @@
 import type { ValueCount } from "@assay/contracts";
-import pl from "nodejs-polars";
+import { pl } from "@assay/datasets";
+import type { DtypeFamily } from "./dtype-family.js";
 import { countOf } from "./finite.js";
 import { alias, selectRow } from "./safe-frame.js";
 import { TOP_VALUES } from "./thresholds.js";
@@ -19,13 +20,21 @@ export interface ValueCounts {
  */
 export function valueCounts(
   safe: pl.DataFrame,
-  columns: readonly { index: number; distinct: number; count: number }[],
+  columns: readonly { index: number; distinct: number; count: number; family: DtypeFamily }[],
 ): Map<number, ValueCounts> {
   const result = new Map<number, ValueCounts>();
   const small = columns.filter((c) => c.distinct <= FULL_COUNTS_MAX_DISTINCT);
+  // Booleans are counted as they are (their text, "true"/"false", is String() of the value): a
+  // text copy of every row would cost more than the counting.
   const row = selectRow(
     safe,
-    small.map(({ index }) => asText(index).dropNulls().valueCounts().implode().alias(`${index}:vc`)),
+    small.map(({ index, family }) =>
+      (family === "boolean" ? pl.col(alias(index)) : asText(index))
+        .dropNulls()
+        .valueCounts()
+        .implode()
+        .alias(`${index}:vc`),
+    ),
   );
   for (const { index } of small) {
     const entries = (row[`${index}:vc`] ?? []) as Record<string, unknown>[];
