@@ -1,4 +1,4 @@
-import type { RedisKeys } from "@assay/contracts";
+import type { RedisKeys, StoredEvent } from "@assay/contracts";
 import type { Logger, Redis } from "@assay/runtime";
 import { SessionTail, type TailListener } from "./session-tail.js";
 
@@ -58,6 +58,11 @@ export class EventHub {
       throw error;
     }
     return unsubscribe;
+  }
+
+  /** The session's events after `afterId` if its tail still holds them all (see SessionTail.eventsAfter). */
+  recentEventsAfter(sessionId: string, afterId: string): StoredEvent[] | undefined {
+    return this.tails.get(sessionId)?.eventsAfter(afterId);
   }
 
   /** SSE clients currently subscribed on this process. */

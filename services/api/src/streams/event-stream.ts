@@ -88,6 +88,8 @@ export async function openEventStream(ctx: Context, services: Services, options:
   sse.open({ "X-Request-Id": String(ctx.state.requestId ?? "") });
 
   const replay = async () => {
+    const recent = services.hub.recentEventsAfter(sessionId, lastSeenId);
+    if (recent) return forward(recent);
     let page: StoredEvent[];
     do {
       heldOverflowed = false;

@@ -1,5 +1,6 @@
 import type { StoredEvent } from "@assay/contracts";
-import { EventLog, type Logger, type Redis } from "@assay/runtime";
+import { compareStreamIds, EventLog, type Logger, type Redis } from "@assay/runtime";
+import { sseFrameOf } from "./sse-frame.js";
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -13,6 +14,13 @@ export interface TailListener {
 const BLOCK_MS = 5_000;
 const READ_COUNT = 500;
 const RETRY_MS = 500;
+/**
+ * The tail keeps its latest events (at most this many, and this many bytes of SSE frames), so a
+ * client resuming with a recent Last-Event-ID (a dropped connection, an api restart's reconnect
+ * storm) replays from memory: no XRANGE, no parsing and no encoding per reconnecting client.
+ */
+const RECENT_MAX_EVENTS = 10_000;
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
 /** Longest pause after a fan-out pass (see `follow`): the most it adds to a delivery's latency. */
 const MAX_GATHER_MS = 25;
 
@@ -33,6 +41,10 @@ export class SessionTail {
   private readonly connection: Redis;
   private cursor = "0-0";
   private stopped = false;
+  /** Every event after `recentAfter` up to the cursor, oldest first (see RECENT_MAX_EVENTS). */
+  private recent: StoredEvent[] = [];
+  private recentBytes = 0;
+  private recentAfter = "0-0";
 
   constructor(
     base: Redis,
@@ -56,6 +68,7 @@ export class SessionTail {
   private async start(): Promise<void> {
     const last = (await this.connection.xrevrange(this.streamKey, "+", "-", "COUNT", 1)) as StreamEntry[];
     this.cursor = last[0]?.[0] ?? "0-0";
+    this.recentAfter = this.cursor;
     void this.follow();
   }
 
@@ -75,6 +88,7 @@ export class SessionTail {
         if (entries.length === 0) continue;
         this.cursor = entries.at(-1)![0];
         const events = EventLog.parseEntries(entries);
+        this.remember(events);
         const passStarted = performance.now();
         for (const listener of this.listeners) listener.deliver(events);
         const passMs = performance.now() - passStarted;
@@ -85,6 +99,35 @@ export class SessionTail {
         await sleep(RETRY_MS);
       }
     }
+  }
+
+  /**
+   * The events after `afterId` up to the tail's cursor, from memory; undefined when the tail does
+   * not hold them all (an older id, or the stream's start): then they come from the stream.
+   */
+  eventsAfter(afterId: string): StoredEvent[] | undefined {
+    if (compareStreamIds(afterId, this.recentAfter) < 0) return undefined;
+    let first = this.recent.length;
+    while (first > 0 && compareStreamIds(this.recent[first - 1]!.id, afterId) > 0) first--;
+    return this.recent.slice(first);
+  }
+
+  private remember(events: StoredEvent[]): void {
+    for (const stored of events) {
+      this.recent.push(stored);
+      this.recentBytes += sseFrameOf(stored).length;
+    }
+    let drop = 0;
+    while (
+      this.recent.length - drop > RECENT_MAX_EVENTS ||
+      (this.recentBytes > RECENT_MAX_BYTES && drop < this.recent.length)
+    ) {
+      this.recentBytes -= sseFrameOf(this.recent[drop]!).length;
+      drop++;
+    }
+    if (drop === 0) return;
+    this.recentAfter = this.recent[drop - 1]!.id;
+    this.recent = this.recent.slice(drop);
   }
 
   /** Stops reading; aborts a blocked XREAD by dropping the connection. */

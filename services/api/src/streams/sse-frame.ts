@@ -9,7 +9,7 @@ const frames = new WeakMap<StoredEvent, Buffer>();
 const batches = new WeakMap<readonly StoredEvent[], Buffer>();
 
 /** `id`/`event`/`data` lines; JSON.stringify escapes newlines, so `data` is always a single line. */
-function sseFrameOf(stored: StoredEvent): Buffer {
+export function sseFrameOf(stored: StoredEvent): Buffer {
   let frame = frames.get(stored);
   if (!frame) {
     frame = Buffer.from(
