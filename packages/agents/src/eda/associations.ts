@@ -149,15 +149,9 @@ export function categoricalAssociations(
 ): Association[] {
   const categorical = columns.filter((c) => c.role === "categorical");
   if (categorical.length === 0) return [];
-  const codes = new Map(categorical.map((c) => [c.index, categoryCodes(sample, c.index)]));
-  const numbers = new Map(
-    columns
-      .filter((c) => c.role === "numeric")
-      .map((c) => [
-        c.index,
-        sample.getColumn(alias(c.index)).cast(pl.Float64).toArray() as (number | null)[],
-      ]),
-  );
+  const numeric = columns.filter((c) => c.role === "numeric");
+  const codes = categoryCodes(sample, categorical);
+  const numbers = finiteValues(sample, numeric);
   const result: Association[] = [];
   for (const [a, b] of pairsOf(columns)) {
     if (a.role === "categorical" && b.role === "categorical") {
@@ -173,24 +167,45 @@ export function categoricalAssociations(
   return result;
 }
 
-/** Integer codes of a column's values (−1 for missing). */
-function categoryCodes(sample: pl.DataFrame, index: number): Int32Array {
-  const values = sample.getColumn(alias(index)).cast(pl.Utf8).toArray() as (string | null)[];
-  const codeOf = new Map<string, number>();
-  const codes = new Int32Array(values.length);
-  values.forEach((v, r) => {
-    if (v === null) {
-      codes[r] = -1;
-      return;
-    }
-    let code = codeOf.get(v);
-    if (code === undefined) {
-      code = codeOf.size;
-      codeOf.set(v, code);
-    }
-    codes[r] = code;
-  });
-  return codes;
+/**
+ * Per column, dense integer codes of its values as text, −1 for missing, from one query: polars
+ * gives each text a category id (ids are shared by all columns, so they are renumbered here).
+ */
+function categoryCodes(sample: pl.DataFrame, columns: readonly AssociationColumn[]): Map<number, Int32Array> {
+  const names = columns.map((c) => alias(c.index));
+  const ids = sample.select(
+    pl.cols(names).cast(pl.Utf8).cast(pl.Categorical).toPhysical().cast(pl.Float64).fillNull(-1),
+  );
+  return new Map(
+    columns.map((c) => {
+      const column = ids.getColumn(alias(c.index)).toTypedArray() as Float64Array;
+      const codeOf = new Map<number, number>();
+      const codes = new Int32Array(column.length);
+      for (let r = 0; r < column.length; r++) {
+        const id = column[r] as number;
+        let code = id < 0 ? -1 : codeOf.get(id);
+        if (code === undefined) {
+          code = codeOf.size;
+          codeOf.set(id, code);
+        }
+        codes[r] = code;
+      }
+      return [c.index, codes];
+    }),
+  );
+}
+
+/** Per column, its values as doubles with NaN where missing or not finite; one query. */
+function finiteValues(
+  sample: pl.DataFrame,
+  columns: readonly AssociationColumn[],
+): Map<number, Float64Array> {
+  if (columns.length === 0) return new Map();
+  const x = pl.cols(columns.map((c) => alias(c.index))).cast(pl.Float64);
+  const values = sample.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)));
+  return new Map(
+    columns.map((c) => [c.index, values.getColumn(alias(c.index)).toTypedArray() as Float64Array]),
+  );
 }
 
 /** Codes as `categoryCodes` makes them: dense from 0, −1 for missing; their count is the largest + 1. */

@@ -139,10 +139,15 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
   const associations: Association[] = numericAssociations(safe, candidates.columns);
   progress("associations", 1, 2, `Pearson and Spearman for ${candidates.columns.length} columns`);
   const sampleRows = opts.associationSampleRows ?? ASSOCIATION_SAMPLE_ROWS;
-  const sample = rows > sampleRows ? safe.gatherEvery(Math.ceil(rows / sampleRows)) : safe;
+  const step = Math.ceil(rows / sampleRows);
+  // Only the candidate columns are sampled, and only when some pair needs the sample.
+  const needsSample = rows > sampleRows && candidates.columns.some((c) => c.role === "categorical");
+  const sample = needsSample
+    ? safe.select(...candidates.columns.map((c) => alias(c.index))).gatherEvery(step)
+    : safe;
   const categorical = categoricalAssociations(sample, candidates.columns);
   if (rows > sampleRows && categorical.length > 0) {
-    sampledStatistics.push(`Cramér's V and correlation ratio (every ${Math.ceil(rows / sampleRows)}th row)`);
+    sampledStatistics.push(`Cramér's V and correlation ratio (every ${step}th row)`);
   }
   associations.push(...categorical);
   progress("associations", 2, 2, `Cramér's V and correlation ratio`);
@@ -176,7 +181,7 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
     sample:
       sampledStatistics.length > 0
         ? {
-            rows: Math.min(rows, rows > sampleRows ? sample.height : DATE_FORMAT_SAMPLE_ROWS),
+            rows: Math.min(rows, rows > sampleRows ? Math.ceil(rows / step) : DATE_FORMAT_SAMPLE_ROWS),
             statistics: sampledStatistics,
           }
         : null,
