@@ -36,23 +36,22 @@ export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Ma
   const x = pl.cols(columns).cast(pl.Float64);
   const counts = selectRow(safe, [x.isInfinite().sum().suffix(":inf"), x.isFinite().sum().suffix(":finite")]);
   const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
+  const sorted = sortedFinite(safe, x);
   indexes.forEach((i, k) => {
-    stats.set(
-      i,
-      statsOfSorted(sortedFinite(safe, i), countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots),
-    );
+    const finite = countOf(counts[`${alias(i)}:finite`]);
+    const values = sorted.getColumn(alias(i)).slice(0, finite).toTypedArray() as Float64Array;
+    stats.set(i, statsOfSorted(values, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
   });
   return stats;
 }
 
 /**
- * A column's finite values, sorted, from one query: its casts and filtered copies stay inside
- * polars and are freed there. Series made in JS would hold theirs until profile() returns (their
- * native memory is released only by finalizers that run after the event loop turns).
+ * Every column's finite values sorted, the rest (null) after them, from one query: polars sorts
+ * the columns in parallel, and its casts and copies stay inside it, freed there (a Series made in
+ * JS holds its memory until the event loop turns, after profile() returns).
  */
-function sortedFinite(safe: pl.DataFrame, index: number): Float64Array {
-  const x = pl.col(alias(index)).cast(pl.Float64);
-  return safe.select(x.filter(x.isFinite()).sort()).getColumn(alias(index)).toTypedArray() as Float64Array;
+function sortedFinite(safe: pl.DataFrame, x: pl.Expr): pl.DataFrame {
+  return safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(null)).sort(false, true));
 }
 
 /** The powers and logarithms in polars, for every column in one small query: JS's differ in the last bit. */
