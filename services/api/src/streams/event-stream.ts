@@ -24,8 +24,8 @@ const REPLAY_PAGE = 500;
 const MAX_HELD_EVENTS = 1_000;
 
 /**
- * Serves one SSE client: subscribes to the session's tail first, then replays the stream with
- * XRANGE after `afterId`, then forwards live events. Live events that arrive during replay are
+ * Serves one SSE client: subscribes to the session's tail first, then replays the stream after
+ * `afterId` (from the tail's memory when it holds them all, else with XRANGE), then forwards live events. Live events that arrive during replay are
  * held and de-duplicated by stream id, so the client sees every event once, in order.
  * Returns once the stream is open; the response lives on until it ends or the client leaves.
  */
@@ -87,8 +87,10 @@ export async function openEventStream(ctx: Context, services: Services, options:
   ctx.res.once("close", unsubscribe);
   sse.open({ "X-Request-Id": String(ctx.state.requestId ?? "") });
 
-  const replay = async () => {
-    const recent = services.hub.recentEventsAfter(sessionId, lastSeenId);
+  // The tail's memory ends at what the tail has read: enough for a live client (later events reach
+  // it through the tail), not for an end that must include everything already in the stream.
+  const replay = async ({ fromTailMemory }: { fromTailMemory: boolean }) => {
+    const recent = fromTailMemory ? services.hub.recentEventsAfter(sessionId, lastSeenId) : undefined;
     if (recent) return forward(recent);
     let page: StoredEvent[];
     do {
@@ -103,14 +105,14 @@ export async function openEventStream(ctx: Context, services: Services, options:
   const log = ctx.state.logger ?? services.logger;
   void (async () => {
     try {
-      await replay();
+      await replay({ fromTailMemory: options.follow !== false });
       replaying = false;
       forward(held);
       held = [];
       if (options.follow === false) sse.end();
       if (sse.isOpen && options.alreadyFinished && (await options.alreadyFinished())) {
         // The final event is in the stream by now (written with the final status): send it, then end.
-        await replay();
+        await replay({ fromTailMemory: false });
         sse.end();
       }
     } catch (error) {

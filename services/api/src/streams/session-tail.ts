@@ -19,8 +19,9 @@ const RETRY_MS = 500;
  * client resuming with a recent Last-Event-ID (a dropped connection, an api restart's reconnect
  * storm) replays from memory: no XRANGE, no parsing and no encoding per reconnecting client.
  */
-const RECENT_MAX_EVENTS = 10_000;
-const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+const RECENT_MAX_EVENTS = 5_000;
+/** Per session with local clients; the parsed events held beside the frames about double it. */
+const RECENT_MAX_BYTES = 1024 * 1024;
 /** Longest pause after a fan-out pass (see `follow`): the most it adds to a delivery's latency. */
 const MAX_GATHER_MS = 25;
 
