@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isNotFound } from "@assay/client";
 import { type BenchStack, startBenchStack } from "./bench-stack.js";
 import { podmanUnavailable, startPodmanRedis, WORKER_IMAGE } from "./podman-redis.js";
 import type { BenchRow } from "./result.js";
@@ -6,6 +7,24 @@ import { percentile, summarize } from "./stats.js";
 
 /** The warm-pool size of the warm rows: sessions still start one at a time, each on an idle container. */
 const WARM_POOL_SIZE = 4;
+
+/**
+ * Waits (untimed) until a deleted session is purged, which happens after its worker stopped: the
+ * next session's start is measured without the previous worker's shutdown on the same cores.
+ */
+async function untilPurged(bench: BenchStack, sessionId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      await bench.client.getSession(sessionId);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    await sleep(50);
+  }
+  throw new Error(`session ${sessionId} was not purged within 60 s of its deletion`);
+}
 
 /** Start time of one session: POST /v1/sessions until its `session:ready` event (server clock). */
 async function startOne(bench: BenchStack): Promise<number> {
@@ -23,21 +42,23 @@ async function startOne(bench: BenchStack): Promise<number> {
     clearTimeout(timer);
     controller.abort();
     await bench.client.deleteSession(session.id);
+    await untilPurged(bench, session.id);
   }
 }
 
 /**
- * Waits until a pooled container waits for its assignment (its `assay-pool:<slot>` connection is in
- * BLPOP), so the next session measures a warm start, not a cold start through an empty pool.
+ * Waits until every pooled container waits for its assignment (its `assay-pool:<slot>` connection
+ * is in BLPOP), so the next session measures a warm start, neither a cold start through an empty
+ * pool nor one beside the refill of the previous session's container booting on the same cores.
  */
-async function untilPoolIdle(bench: BenchStack): Promise<void> {
+async function untilPoolFull(bench: BenchStack): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const clients = (await bench.redis.call("CLIENT", "LIST")) as string;
-    if (/ name=assay-pool:\S+ .* cmd=blpop /.test(clients)) return;
+    if ((clients.match(/ name=assay-pool:\S+ .* cmd=blpop /g) ?? []).length >= WARM_POOL_SIZE) return;
     await sleep(100);
   }
-  throw new Error("the warm pool had no idle container within 120 s");
+  throw new Error(`the warm pool had not ${WARM_POOL_SIZE} idle containers within 120 s`);
 }
 
 interface SessionRun {
@@ -120,7 +141,7 @@ async function dockerRows(count: number, say: (line: string) => void): Promise<B
       {
         ...warm,
         env: { ...env, WARM_POOL_SIZE: String(WARM_POOL_SIZE) },
-        beforeEach: untilPoolIdle,
+        beforeEach: untilPoolFull,
       },
     ] satisfies Omit<SessionRun, "count">[]) {
       try {
