@@ -1,10 +1,9 @@
 // The worker's entry. A new session waits for this process's first heartbeat, so only what that
-// beat needs (key names and a socket) is loaded before it; the rest of the worker, ioredis included,
-// loads right after.
+// beat needs (ioredis and key names) is loaded before it; the rest of the worker loads right after.
 import { redisKeys } from "@assay/contracts/keys";
+import { createRedis } from "@assay/runtime/redis";
 import { Heartbeat } from "./heartbeat.js";
 import { holdSignals } from "./held-signals.js";
-import { sendOnce } from "./one-shot-redis.js";
 import type { AssignedWorker } from "./pool-assignment.js";
 import { isPooled, readHeartbeatEnv } from "./start-env.js";
 import type { StartedWorker } from "./worker.js";
@@ -25,27 +24,21 @@ async function assignment(source: NodeJS.ProcessEnv): Promise<AssignedWorker> {
 
 /**
  * Writes the first heartbeat (with its worker-started notice) when the environment allows it: a
- * pooled worker over the connection that waited for its session, a new one over a one-off socket.
- * When that fails, the worker's own connection beats first once loaded (it retries until Redis answers).
+ * pooled worker over the connection that waited for its session, a new one over its own.
  */
 async function beatFirst({ env, redis }: AssignedWorker, releaseSignals: () => void): Promise<StartedWorker> {
   const settings = readHeartbeatEnv(env);
   if (!settings) return { redis, releaseSignals };
-  const keys = redisKeys(settings.KEY_PREFIX);
-  const heartbeat = new Heartbeat(keys, settings.SESSION_ID, settings.WORKER_ID, settings.HEARTBEAT_MS);
-  if (redis) {
-    await heartbeat.announce(redis);
-    heartbeat.beatWhileLoading((commands) => redis.pipeline(commands).exec());
-    return { redis, heartbeat, releaseSignals };
-  }
-  const send = (commands: string[][]) => sendOnce(settings.REDIS_URL, commands);
-  try {
-    heartbeat.announced(await send(heartbeat.announcement()));
-  } catch (error) {
-    return { releaseSignals, oneOffBeatFailed: error };
-  }
-  heartbeat.beatWhileLoading(send);
-  return { heartbeat, releaseSignals };
+  const connection = redis ?? createRedis(settings.REDIS_URL, `assay-worker:${settings.WORKER_ID}`);
+  const heartbeat = new Heartbeat(
+    connection,
+    redisKeys(settings.KEY_PREFIX),
+    settings.SESSION_ID,
+    settings.WORKER_ID,
+    settings.HEARTBEAT_MS,
+  );
+  await heartbeat.announce();
+  return { redis: connection, heartbeat, releaseSignals };
 }
 
 const assigned = await assignment(process.env);

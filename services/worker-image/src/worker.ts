@@ -19,14 +19,12 @@ const SHUTDOWN_MARGIN_MS = 5_000;
 
 /** What the entry set up before loading this module. */
 export interface StartedWorker {
-  /** A pooled worker's connection that waited for its session (and sent the first beat). */
+  /** The connection that sent the first beat, or a pooled worker's that waited for its session. */
   redis?: Redis | undefined;
   /** Present once the first beat is written. */
   heartbeat?: Heartbeat | undefined;
   /** Hands SIGTERM/SIGINT (and any that arrived meanwhile) to the shutdown registry. */
   releaseSignals: () => void;
-  /** Why the first beat over a one-off connection failed (the worker's own connection beats instead). */
-  oneOffBeatFailed?: unknown;
 }
 
 /** A bad environment exits 1 with a readable message; any other error is thrown on. */
@@ -65,13 +63,10 @@ async function run(env: WorkerSettings, started: StartedWorker): Promise<void> {
   const jobs = new JobStore(redis, keys, events);
   const heartbeat = shutdown.add(
     "heartbeat",
-    started.heartbeat ?? new Heartbeat(keys, env.SESSION_ID, env.WORKER_ID, env.HEARTBEAT_MS),
+    started.heartbeat ?? new Heartbeat(redis, keys, env.SESSION_ID, env.WORKER_ID, env.HEARTBEAT_MS),
   );
-  if (started.oneOffBeatFailed) {
-    logger.warn({ err: started.oneOffBeatFailed }, "first heartbeat over a one-off connection failed");
-  }
-  if (!started.heartbeat) await heartbeat.announce(redis);
-  heartbeat.keepBeating(redis, logger);
+  if (!started.heartbeat) await heartbeat.announce();
+  heartbeat.reportTo(logger);
   // Ready as soon as the first beat is out: bullmq's module graph takes most of a cold start
   // (~0.5-1 s on a loaded 2-core machine), and jobs simply wait in the session's queue meanwhile.
   // The consumer then starts without further conditions; if it cannot load, run() rejects and the

@@ -4,7 +4,6 @@ import { closeRedis, createLogger, createRedis, newSessionId } from "@assay/runt
 import { workerStartedChannel } from "@assay/runtime/worker-started";
 import { afterAll, describe, expect, it } from "vitest";
 import { Heartbeat } from "../src/heartbeat.js";
-import { sendOnce } from "../src/one-shot-redis.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redis = createRedis(REDIS_URL, "heartbeat-test");
@@ -16,16 +15,16 @@ afterAll(async () => {
   await closeRedis(redis);
 });
 
-/** Announces with `send` and returns the beat in Redis and the notice the scheduler would get. */
-async function announced(send: (heartbeat: Heartbeat) => Promise<void>) {
+/** Announces and returns the beat in Redis and the notice the scheduler would get. */
+async function announced() {
   const sessionId = newSessionId();
-  const heartbeat = new Heartbeat(keys, sessionId, "wrk-1", 1_000);
+  const heartbeat = new Heartbeat(redis, keys, sessionId, "wrk-1", 1_000);
   const channel = workerStartedChannel(keys.prefix, sessionId);
   await subscriber.subscribe(channel);
   const notice = new Promise<string>((resolve) =>
     subscriber.on("message", (from: string, message: string) => from === channel && resolve(message)),
   );
-  await send(heartbeat);
+  await heartbeat.announce();
   const beat = WorkerHeartbeat.parse(
     JSON.parse((await redis.get(keys.sessionHeartbeat(sessionId))) ?? "null"),
   );
@@ -36,20 +35,12 @@ async function announced(send: (heartbeat: Heartbeat) => Promise<void>) {
 }
 
 describe("Heartbeat", () => {
-  it("announces over a one-off connection: the first beat, then the worker-started notice", async () => {
-    const { beat, ttl, notice } = await announced(async (heartbeat) =>
-      heartbeat.announced(await sendOnce(REDIS_URL, heartbeat.announcement())),
-    );
+  it("announces the first beat, then the worker-started notice, and removes its beat on close", async () => {
+    const { beat, ttl, notice, heartbeat, sessionId } = await announced();
     expect(beat).toMatchObject({ workerId: "wrk-1", state: "idle" });
     expect(ttl).toBeGreaterThan(2_000);
     expect(notice).toBe("wrk-1");
-  });
-
-  it("announces over ioredis, keeps beating there and removes its beat on close", async () => {
-    const { beat, notice, heartbeat, sessionId } = await announced((heartbeat) => heartbeat.announce(redis));
-    expect(beat.workerId).toBe("wrk-1");
-    expect(notice).toBe("wrk-1");
-    heartbeat.keepBeating(redis, createLogger("heartbeat-test", "silent"));
+    heartbeat.reportTo(createLogger("heartbeat-test", "silent"));
     await heartbeat.busy("job_1");
     expect(JSON.parse((await redis.get(keys.sessionHeartbeat(sessionId))) ?? "{}")).toMatchObject({
       state: "busy",
@@ -59,10 +50,10 @@ describe("Heartbeat", () => {
     expect(await redis.exists(keys.sessionHeartbeat(sessionId))).toBe(0);
   });
 
-  it("keeps beating over one-off connections while the rest of the worker loads", async () => {
+  it("keeps beating from its announcement on, before the rest of the worker has loaded", async () => {
     const sessionId = newSessionId();
-    const heartbeat = new Heartbeat(keys, sessionId, "wrk-1", 100);
-    heartbeat.beatWhileLoading((commands) => sendOnce(REDIS_URL, commands));
+    const heartbeat = new Heartbeat(redis, keys, sessionId, "wrk-1", 100);
+    await heartbeat.announce();
     try {
       const beats = new Set<string>();
       for (let read = 0; read < 40 && beats.size < 3; read++) {
@@ -77,7 +68,19 @@ describe("Heartbeat", () => {
   });
 
   it("fails when Redis refuses the beat", async () => {
-    const heartbeat = new Heartbeat(keys, newSessionId(), "wrk-1", 1_000);
-    expect(() => heartbeat.announced([new Error("NOPERM"), undefined])).toThrow(/NOPERM/);
+    const username = `heartbeat-test-${randomBytes(4).toString("hex")}`;
+    await redis.acl("SETUSER", username, "on", ">secret", "+@all", "-set", "~*", "&*");
+    const refused = createRedis(
+      REDIS_URL.replace("redis://", `redis://${username}:secret@`),
+      "heartbeat-refused",
+    );
+    try {
+      const heartbeat = new Heartbeat(refused, keys, newSessionId(), "wrk-1", 1_000);
+      await expect(heartbeat.announce()).rejects.toThrow(/NOPERM/);
+      await heartbeat.close();
+    } finally {
+      await closeRedis(refused);
+      await redis.acl("DELUSER", username);
+    }
   });
 });
