@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { WORKER_PROCESS_ENV } from "@assay/runtime";
 import { flightsFiles, mixedCsv } from "./datasets.js";
 import { measureChild } from "./measure-child.js";
 import type { BenchRow } from "./result.js";
@@ -71,6 +72,8 @@ export async function benchProfile(
         process.execPath,
         [ASSAY_CHILD, c.assayFile, c.assayFormat],
         CHILD_TIMEOUT_MS,
+        // The process settings a session worker gets from the scheduler.
+        { ...process.env, ...WORKER_PROCESS_ENV },
       );
       assay.wall.push(a.wallMs / 1000);
       assay.rss.push(a.peakRssMb);

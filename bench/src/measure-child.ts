@@ -28,12 +28,17 @@ export async function rssMb(pid: number): Promise<number | undefined> {
  * Runs a program to completion and measures its wall time and peak RSS: /usr/bin/time -v when
  * installed (exact, from the kernel's rusage), else VmHWM polled every 20 ms (may miss a short peak).
  */
-export function measureChild(command: string, args: string[], timeoutMs: number): Promise<ChildMeasurement> {
+export function measureChild(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChildMeasurement> {
   const useTime = existsSync(TIME);
   const [file, argv] = useTime ? [TIME, ["-v", command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let polledPeak = 0;

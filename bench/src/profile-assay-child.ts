@@ -11,7 +11,7 @@ if (!file) throw new Error("usage: profile-assay-child.js <file> <csv|parquet>")
 const started = performance.now();
 const df = await readDataset(file, DatasetFormat.parse(format ?? "csv"));
 const read = performance.now();
-const result = profile(df);
+const result = await profile(df);
 const done = performance.now();
 process.stdout.write(
   JSON.stringify({ readMs: read - started, profileMs: done - read, columns: result.columns }),

@@ -84,7 +84,7 @@ export async function runPipeline(
 ): Promise<PipelineOutput> {
   await checkpoint(hooks);
   hooks.onProgress("profiling", 0, `${input.df.height} rows × ${input.df.width} columns`);
-  const dataProfile = profile(input.df, {}, hooks);
+  const dataProfile = await profile(input.df, {}, hooks);
   hooks.onLog("info", `profiled ${dataProfile.columns} columns, ${dataProfile.alerts.length} alerts`);
   const df = withParsedDates(input.df, dataProfile);
   await checkpoint(hooks);

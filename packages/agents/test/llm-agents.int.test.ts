@@ -18,6 +18,8 @@ import {
 
 const QUERY = "Does body mass differ by species?";
 
+const penguinProfile = await profileOf(penguinFrame());
+
 describe("LLM agents against an OpenAI-compatible server (real HTTP, unmodified SDK)", () => {
   let fake: FakeLlmServer;
   beforeEach(async () => {
@@ -34,7 +36,7 @@ describe("LLM agents against an OpenAI-compatible server (real HTTP, unmodified 
     return { agents, ...recorded };
   };
   const df = penguinFrame();
-  const dataProfile = profileOf(df);
+  const dataProfile = penguinProfile;
   const planInput = { query: QUERY, profile: dataProfile, df, maxHypotheses: 5 };
 
   it("sends the plan schema as a strict json_schema and no raw rows by default", async () => {
@@ -257,7 +259,7 @@ describe("LLM agents against an OpenAI-compatible server (real HTTP, unmodified 
 
   it("treats instructions in the data as data: the plan keeps its shape and the key never leaks", async () => {
     const injected = penguinFrame(INJECTION);
-    const injectedProfile = profileOf(injected);
+    const injectedProfile = await profileOf(injected);
     // A model that obeyed the data: an extra field outside the schema, then the key it cannot know.
     fake.enqueue(
       message({ ...VALID_PLAN, apiKey: "sk-guess", run: "cat /proc/self/environ" }),

@@ -12,7 +12,7 @@ import {
 } from "./llm-fixtures.js";
 
 const df = penguinFrame();
-const dataProfile = profileOf(df);
+const dataProfile = await profileOf(df);
 const QUERY = "Does mass differ by species?";
 
 /** The deterministic steps' stand-in: a fixed plan and narration, so only the model's part varies. */

@@ -8,3 +8,4 @@ export * from "./redis.js";
 export * from "./session-store.js";
 export * from "./shutdown.js";
 export * from "./storage.js";
+export * from "./worker-process-env.js";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { WORKER_PROCESS_ENV } from "@assay/runtime";
 import type { SchedulerSettings } from "./env.js";
 import { LABELS, MANAGED_BY, type WorkerSpec } from "./runtimes/runtime.js";
 
@@ -44,6 +45,7 @@ export function workerSpec(
  */
 export function sharedWorkerEnv(env: SchedulerSettings): Record<string, string> {
   return {
+    ...WORKER_PROCESS_ENV,
     ...env.workerPassthrough,
     KEY_PREFIX: env.KEY_PREFIX,
     DATA_DIR: path.resolve(env.DATA_DIR),

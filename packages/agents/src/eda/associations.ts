@@ -1,6 +1,5 @@
 import type { Association } from "@assay/contracts";
 import { pl } from "@assay/datasets";
-import { pearsonPairwise } from "../hypotheses/stats/pearson.js";
 import { alias } from "./safe-frame.js";
 
 export interface AssociationColumn {
@@ -16,29 +15,23 @@ export function associationId(x: string, y: string, method: Association["method"
 /**
  * Pearson and Spearman of every numeric pair. Non-finite values count as missing, and each pair
  * uses the rows where both values are present (pairwise deletion, as scipy on complete pairs).
- * Each column is read once, as codes into its sorted distinct values: a pair's values and its
- * average ranks (ties averaged, as scipy) are both lookups by code into two reused buffers, so no
- * pair sorts anything and no column keeps a copy of its values.
+ * Each column is read once, as codes into its sorted distinct values (`distinctOf`, from the
+ * numeric statistics): a pair's values and its average ranks (ties averaged, as scipy) are both
+ * lookups by code, so no pair sorts anything and no column keeps a copy of its values.
  */
 export function numericAssociations(
   safe: pl.DataFrame,
   columns: readonly AssociationColumn[],
+  distinctOf: ReadonlyMap<number, { distinct: Float64Array }>,
 ): Association[] {
   const numeric = columns.filter((c) => c.role === "numeric");
   if (numeric.length < 2) return [];
-  const coded = codedColumns(safe, numeric);
-  const rows = safe.height;
-  const left = new Float64Array(rows);
-  const right = new Float64Array(rows);
+  const coded = codedColumns(safe, numeric, distinctOf);
   return pairsOf(numeric).flatMap(([a, b]) => {
-    const x = coded.get(a.index) as CodedColumn;
-    const y = coded.get(b.index) as CodedColumn;
-    pairedLookup(x, y, x.distinct, left);
-    pairedLookup(y, x, y.distinct, right);
-    const pearson = pearsonPairwise(left, right);
-    pairedLookup(x, y, averageRanks(x, y), left);
-    pairedLookup(y, x, averageRanks(y, x), right);
-    const spearman = pearsonPairwise(left, right);
+    const { pearson, spearman } = pairCorrelations(
+      coded.get(a.index) as CodedColumn,
+      coded.get(b.index) as CodedColumn,
+    );
     return [
       ...(pearson.n >= 3 && Number.isFinite(pearson.r)
         ? [make(a.name, b.name, "pearson", pearson.r, pearson.n)]
@@ -57,21 +50,23 @@ interface CodedColumn {
   distinct: Float64Array;
 }
 
-/** Each numeric column once: each row's place among the column's sorted distinct values. */
-function codedColumns(safe: pl.DataFrame, columns: readonly AssociationColumn[]): Map<number, CodedColumn> {
-  // One query per column and result: intermediates stay inside polars, freed there (a Series made
-  // in JS holds its memory until the event loop turns, long after profile() needs it).
+/** Every numeric column's rows, from one query, as places among the column's sorted distinct values. */
+function codedColumns(
+  safe: pl.DataFrame,
+  columns: readonly AssociationColumn[],
+  distinctOf: ReadonlyMap<number, { distinct: Float64Array }>,
+): Map<number, CodedColumn> {
+  const x = pl.cols(columns.map((c) => alias(c.index))).cast(pl.Float64);
+  const values = safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)));
   return new Map(
     columns.map((c) => {
-      const x = pl.col(alias(c.index)).cast(pl.Float64);
-      const column = (expr: pl.Expr) =>
-        safe.select(expr).getColumn(alias(c.index)).toTypedArray() as Float64Array;
-      const distinct = column(x.filter(x.isFinite()).unique().sort());
-      const codes = codesAmong(column(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN))), distinct);
-      return [c.index, { codes, distinct }];
+      const distinct = distinctOf.get(c.index)?.distinct ?? new Float64Array(0);
+      const column = values.getColumn(alias(c.index)).toTypedArray() as Float64Array;
+      return [c.index, { codes: codesAmong(column, distinct), distinct }];
     }),
   );
 }
+
 /**
  * Index of each value among `distinct` (sorted, holding every finite value), −1 for NaN. A table
  * of equal-width buckets over the value range narrows each binary search to the distinct values
@@ -109,33 +104,86 @@ function codesAmong(values: Float64Array, distinct: Float64Array): Int32Array {
   return codes;
 }
 
-/** Average rank (1-based) of each of `column`'s distinct values among the rows where `other` is present too. */
-function averageRanks(column: CodedColumn, other: CodedColumn): Float64Array {
-  const ranks = new Float64Array(column.distinct.length);
-  for (let r = 0; r < column.codes.length; r++) {
-    const code = column.codes[r] as number;
-    if (code >= 0 && (other.codes[r] as number) >= 0) ranks[code] = (ranks[code] as number) + 1;
-  }
-  let below = 0;
-  for (let k = 0; k < ranks.length; k++) {
-    const count = ranks[k] as number;
-    ranks[k] = below + (count + 1) / 2;
-    below += count;
-  }
-  return ranks;
+interface Correlation {
+  r: number;
+  /** Rows where both values are present. */
+  n: number;
 }
 
-/** `table` looked up by `column`'s code on rows where `other` is present too, NaN elsewhere. */
-function pairedLookup(
-  column: CodedColumn,
-  other: CodedColumn,
-  table: Float64Array,
-  into: Float64Array,
-): void {
-  const { codes } = column;
-  for (let r = 0; r < codes.length; r++) {
-    const code = codes[r] as number;
-    into[r] = code >= 0 && (other.codes[r] as number) >= 0 ? (table[code] as number) : Number.NaN;
+/**
+ * Pearson's r of a pair's values and of their average ranks (Spearman), looked up by code on the
+ * rows where both are present: one pass counts the rows and ranks, two more sum as
+ * `pearsonPairwise` does (two-pass, the same sums in the same order), without copying the values.
+ */
+function pairCorrelations(x: CodedColumn, y: CodedColumn): { pearson: Correlation; spearman: Correlation } {
+  const ranksX = new Float64Array(x.distinct.length);
+  const ranksY = new Float64Array(y.distinct.length);
+  const { codes: codesX, distinct: valuesX } = x;
+  const { codes: codesY, distinct: valuesY } = y;
+  let n = 0;
+  let sumX = 0;
+  let sumY = 0;
+  for (let r = 0; r < codesX.length; r++) {
+    const cx = codesX[r] as number;
+    const cy = codesY[r] as number;
+    if (cx < 0 || cy < 0) continue;
+    n++;
+    sumX += valuesX[cx] as number;
+    sumY += valuesY[cy] as number;
+    ranksX[cx] = (ranksX[cx] as number) + 1;
+    ranksY[cy] = (ranksY[cy] as number) + 1;
+  }
+  averageRanksInPlace(ranksX);
+  averageRanksInPlace(ranksY);
+  const meanX = sumX / n;
+  const meanY = sumY / n;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  let rankSumX = 0;
+  let rankSumY = 0;
+  for (let r = 0; r < codesX.length; r++) {
+    const cx = codesX[r] as number;
+    const cy = codesY[r] as number;
+    if (cx < 0 || cy < 0) continue;
+    const a = (valuesX[cx] as number) - meanX;
+    const b = (valuesY[cy] as number) - meanY;
+    xx += a * a;
+    yy += b * b;
+    xy += a * b;
+    rankSumX += ranksX[cx] as number;
+    rankSumY += ranksY[cy] as number;
+  }
+  const rankMeanX = rankSumX / n;
+  const rankMeanY = rankSumY / n;
+  let rxx = 0;
+  let ryy = 0;
+  let rxy = 0;
+  for (let r = 0; r < codesX.length; r++) {
+    const cx = codesX[r] as number;
+    const cy = codesY[r] as number;
+    if (cx < 0 || cy < 0) continue;
+    const a = (ranksX[cx] as number) - rankMeanX;
+    const b = (ranksY[cy] as number) - rankMeanY;
+    rxx += a * a;
+    ryy += b * b;
+    rxy += a * b;
+  }
+  return { pearson: { r: clampedR(xy, xx, yy), n }, spearman: { r: clampedR(rxy, rxx, ryy), n } };
+}
+
+/** r from the centred sums, clamped to [−1, 1] against rounding; NaN when a side is constant. */
+function clampedR(xy: number, xx: number, yy: number): number {
+  return Math.max(-1, Math.min(1, xy / Math.sqrt(xx * yy)));
+}
+
+/** Counts per distinct value (ascending) turned into the average 1-based rank of each value's rows. */
+function averageRanksInPlace(counts: Float64Array): void {
+  let below = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const count = counts[k] as number;
+    counts[k] = below + (count + 1) / 2;
+    below += count;
   }
 }
 

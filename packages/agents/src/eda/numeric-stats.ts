@@ -1,6 +1,7 @@
 import type { Histogram, NumericSummary } from "@assay/contracts";
 import { pl } from "@assay/datasets";
 import { countOf, finiteOrNull } from "./finite.js";
+import { releaseDropped } from "./release-dropped.js";
 import { alias, selectRow } from "./safe-frame.js";
 import { IQR_FENCE_K, MAD_Z_LIMIT, MAX_HISTOGRAM_BINS } from "./thresholds.js";
 
@@ -13,6 +14,8 @@ export interface NumericStats {
   mad: number | null;
   outliersIqr: number;
   outliersMad: number;
+  /** The finite values' distinct values, ascending: associations code each row by its place among them. */
+  distinct: Float64Array;
 }
 
 const QUANTILES = { p5: 0.05, q1: 0.25, median: 0.5, q3: 0.75, p95: 0.95 } as const;
@@ -27,31 +30,39 @@ interface CountRoots {
  * Moments, quantiles, counts, outliers and histogram of numeric columns. Each column is cast,
  * cleaned of non-finite values and sorted once in polars; every statistic is then read or
  * computed in JS from the sorted values (quantiles as polars' linear interpolation, moments as its
- * bias-corrected skewness and excess kurtosis), so no per-column query and its expressions are built.
+ * bias-corrected skewness and excess kurtosis): one small query per column, none per statistic.
+ * One column at a time, its sorted copies released before the next (`releaseDropped`), so the
+ * phase holds one column's copies, not every column's at once.
  */
-export function numericStats(safe: pl.DataFrame, indexes: readonly number[]): Map<number, NumericStats> {
+export async function numericStats(
+  safe: pl.DataFrame,
+  indexes: readonly number[],
+): Promise<Map<number, NumericStats>> {
   const stats = new Map<number, NumericStats>();
   if (indexes.length === 0) return stats;
   const columns = indexes.map(alias);
   const x = pl.cols(columns).cast(pl.Float64);
   const counts = selectRow(safe, [x.isInfinite().sum().suffix(":inf"), x.isFinite().sum().suffix(":finite")]);
   const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
-  const sorted = sortedFinite(safe, x);
-  indexes.forEach((i, k) => {
+  for (const [k, i] of indexes.entries()) {
     const finite = countOf(counts[`${alias(i)}:finite`]);
-    const values = sorted.getColumn(alias(i)).slice(0, finite).toTypedArray() as Float64Array;
+    const values = sortedFinite(safe, i, finite);
     stats.set(i, statsOfSorted(values, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
-  });
+    await releaseDropped();
+  }
   return stats;
 }
 
 /**
- * Every column's finite values sorted, the rest (null) after them, from one query: polars sorts
- * the columns in parallel, and its casts and copies stay inside it, freed there (a Series made in
- * JS holds its memory until the event loop turns, after profile() returns).
+ * A column's finite values sorted, from one query: non-finite values become nulls, sorted last
+ * and sliced off; the cast and its copies stay inside polars, freed there.
  */
-function sortedFinite(safe: pl.DataFrame, x: pl.Expr): pl.DataFrame {
-  return safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(null)).sort(false, true));
+function sortedFinite(safe: pl.DataFrame, index: number, finite: number): Float64Array {
+  const x = pl.col(alias(index)).cast(pl.Float64);
+  return safe
+    .select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(null)).sort(false, true).head(finite))
+    .getColumn(alias(index))
+    .toTypedArray() as Float64Array;
 }
 
 /** The powers and logarithms in polars, for every column in one small query: JS's differ in the last bit. */
@@ -146,7 +157,19 @@ function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoo
     mad: finiteOrNull(mad),
     outliersIqr: tally.outliersIqr,
     outliersMad: tally.outliersMad,
+    distinct: distinctOfSorted(sorted),
   };
+}
+
+/** Each value of a sorted array once (−0 and 0 count as one value, as in polars' unique). */
+function distinctOfSorted(sorted: Float64Array): Float64Array {
+  const distinct = new Float64Array(sorted.length);
+  let m = 0;
+  for (let r = 0; r < sorted.length; r++) {
+    const v = sorted[r] as number;
+    if (m === 0 || v !== distinct[m - 1]) distinct[m++] = v;
+  }
+  return distinct.slice(0, m);
 }
 
 /**

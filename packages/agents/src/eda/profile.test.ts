@@ -20,11 +20,13 @@ function oracleFrame(): pl.DataFrame {
   return pl.DataFrame({ x, y, a, b });
 }
 
+const oracle = await profile(oracleFrame());
+
 describe("profile against numpy/scipy", () => {
-  const p = profile(oracleFrame());
+  const p = oracle;
   const col = (name: string) => p.columnProfiles.find((c) => c.name === name);
 
-  it("summarises a numeric column as numpy and scipy do", () => {
+  it("summarises a numeric column as numpy and scipy do", async () => {
     const n = col("x")?.numeric;
     expect(n?.mean).toBeCloseTo(8.629999999999999, 10);
     expect(n?.std).toBeCloseTo(8.195398437876925, 10);
@@ -40,7 +42,7 @@ describe("profile against numpy/scipy", () => {
     expect(n?.histogram?.edges).toEqual([2.5, 6.0, 9.5, 13.0, 16.5, 20.0, 23.5, 27.0, 30.5]);
   });
 
-  it("computes associations as scipy does", () => {
+  it("computes associations as scipy does", async () => {
     const assoc = (id: string) => p.associations.find((s) => s.id === id)?.value;
     expect(assoc("assoc:x~y:pearson")).toBeCloseTo(0.8927672488773731, 10);
     expect(assoc("assoc:x~y:spearman")).toBeCloseTo(0.9726488698881034, 10);
@@ -48,31 +50,33 @@ describe("profile against numpy/scipy", () => {
     expect(assoc("assoc:x~a:correlation_ratio")).toBeCloseTo(0.35261642650835073, 10);
   });
 
-  it("flags the one outlier by both rules (numpy: 1 outside Tukey fences, 1 with modified z > 3.5)", () => {
+  it("flags the one outlier by both rules (numpy: 1 outside Tukey fences, 1 with modified z > 3.5)", async () => {
     const ids = p.alerts.map((alert) => alert.id);
     expect(ids).toContain("alert:skewed:x");
     expect(ids).toContain("alert:outliers_iqr:x");
     expect(ids).toContain("alert:outliers_mad:x");
   });
 
-  it("reports the overview", () => {
+  it("reports the overview", async () => {
     expect(p).toMatchObject({ rows: 10, columns: 4, missingCells: 0, duplicateRows: 0, sample: null });
     expect(p.memoryBytes).toBeGreaterThan(0);
   });
 });
 
 describe("profile by hand", () => {
-  it("counts missing, zeros, negatives, infinities and keeps infinities out of the moments", () => {
+  it("counts missing, zeros, negatives, infinities and keeps infinities out of the moments", async () => {
     // By hand: finite values are -1, 0, 0, 3 → mean 0.5, min -1, max 3; one +Infinity, one null.
-    const p = profile(pl.DataFrame({ v: [-1, 0, 0, 3, Number.POSITIVE_INFINITY, null] }));
+    const p = await profile(pl.DataFrame({ v: [-1, 0, 0, 3, Number.POSITIVE_INFINITY, null] }));
     const c = p.columnProfiles[0];
     expect(c).toMatchObject({ count: 5, missing: 1 });
     expect(c?.numeric).toMatchObject({ mean: 0.5, min: -1, max: 3, zeros: 2, negatives: 1, infinities: 1 });
     expect(p.alerts.map((a) => a.kind)).toEqual(expect.arrayContaining(["infinities", "zeros"]));
   });
 
-  it("profiles dates stored as text: range, largest gap (numpy: max diff 8 days) and an alert", () => {
-    const p = profile(pl.DataFrame({ when: ["2021-01-01", "2021-01-02", "2021-01-10", "2021-01-11", null] }));
+  it("profiles dates stored as text: range, largest gap (numpy: max diff 8 days) and an alert", async () => {
+    const p = await profile(
+      pl.DataFrame({ when: ["2021-01-01", "2021-01-02", "2021-01-10", "2021-01-11", null] }),
+    );
     const c = p.columnProfiles[0];
     expect(c?.kind).toBe("datetime");
     expect(c?.kindReason).toBe("string values parse as dates (100% with %Y-%m-%d) → datetime");
@@ -85,9 +89,9 @@ describe("profile by hand", () => {
     expect(p.alerts.map((a) => a.id)).toContain("alert:date_as_text:when");
   });
 
-  it("infers kinds with reasons", () => {
+  it("infers kinds with reasons", async () => {
     const rows = 40;
-    const p = profile(
+    const p = await profile(
       pl.DataFrame({
         id: pl.Series(
           "id",
@@ -121,18 +125,18 @@ describe("profile by hand", () => {
     expect(p.alerts.map((a) => a.id)).toContain("alert:unique:id");
   });
 
-  it("counts duplicate rows and raises imbalance (ydata score: 1 − H/log k)", () => {
+  it("counts duplicate rows and raises imbalance (ydata score: 1 − H/log k)", async () => {
     // 9 × "a" and 1 × "b": H = −(0.9 ln 0.9 + 0.1 ln 0.1) = 0.3251, score = 1 − 0.3251/ln 2 = 0.531 > 0.5.
-    const p = profile(pl.DataFrame({ g: [..."aaaaaaaaab"] }));
+    const p = await profile(pl.DataFrame({ g: [..."aaaaaaaaab"] }));
     expect(p.duplicateRows).toBe(8);
     const imbalance = p.alerts.find((a) => a.kind === "imbalance");
     expect(imbalance?.evidence.imbalance).toBeCloseTo(0.531, 3);
     expect(p.alerts.map((a) => a.kind)).toContain("duplicates");
   });
 
-  it("reports progress per phase up to 100", () => {
+  it("reports progress per phase up to 100", async () => {
     const seen: number[] = [];
-    profile(oracleFrame(), {}, { onProgress: (stage, pct) => stage === "profiling" && seen.push(pct) });
+    await profile(oracleFrame(), {}, { onProgress: (stage, pct) => stage === "profiling" && seen.push(pct) });
     expect(seen.length).toBeGreaterThan(4);
     expect(seen.at(-1)).toBe(100);
     expect([...seen].sort((m, n) => m - n)).toEqual(seen);

@@ -7,6 +7,7 @@ import { inferKind } from "./column-kind.js";
 import { type DateStats, dateStats } from "./date-stats.js";
 import { fixedWidthBytes, isNumericFamily } from "./dtype-family.js";
 import { type NumericStats, numericStats } from "./numeric-stats.js";
+import { releaseDropped } from "./release-dropped.js";
 import { alias, groupsOf, positionalFrame } from "./safe-frame.js";
 import {
   ASSOCIATION_SAMPLE_ROWS,
@@ -40,9 +41,15 @@ const PHASES = {
 
 /**
  * Profiles a frame: overview, per-column statistics, associations and alerts. Work is batched
- * into one polars query per column group and phase, so a wide frame costs few passes.
+ * into one polars query per column group and phase, so a wide frame costs few passes. Between
+ * phases it lets polars free what the phase dropped (`releaseDropped`), so a phase's copies of the
+ * columns do not add up with the next one's.
  */
-export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: ProfileHooks): Profile {
+export async function profile(
+  df: pl.DataFrame,
+  opts: ProfileOptions = {},
+  hooks?: ProfileHooks,
+): Promise<Profile> {
   const progress = (phase: keyof typeof PHASES, done: number, total: number, detail: string) => {
     const [from, to] = PHASES[phase];
     hooks?.onProgress("profiling", Math.round(from + ((to - from) * done) / Math.max(1, total)), detail);
@@ -56,10 +63,11 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
   const indexes = names.map((_, i) => i);
   const groups = groupsOf(indexes, COLUMN_GROUP_SIZE);
   const basics: ColumnBasics[] = [];
-  groups.forEach((group, g) => {
+  for (const [g, group] of groups.entries()) {
     basics.push(...columnBasics(safe, names, group));
     progress("basics", g + 1, groups.length, `counted columns ${basics.length}/${names.length}`);
-  });
+    await releaseDropped();
+  }
   if (basics.some((b) => b.family === "string" && b.count > DATE_FORMAT_SAMPLE_ROWS)) {
     sampledStatistics.push(
       `date format detection (first ${DATE_FORMAT_SAMPLE_ROWS} non-missing values of text columns)`,
@@ -70,8 +78,8 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
   const numericColumns = basics.filter((b) => isNumericFamily(b.family) && b.count > 0);
   const numeric = new Map<number, NumericStats>();
   const numericGroups = groupsOf(numericColumns, COLUMN_GROUP_SIZE);
-  numericGroups.forEach((group, g) => {
-    for (const [i, s] of numericStats(
+  for (const [g, group] of numericGroups.entries()) {
+    for (const [i, s] of await numericStats(
       safe,
       group.map((b) => b.index),
     ))
@@ -82,21 +90,24 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
       numericGroups.length,
       `numeric statistics ${numeric.size}/${numericColumns.length}`,
     );
-  });
+    await releaseDropped();
+  }
 
   const countedColumns = basics.filter(
     (b, i) => b.count > 0 && kinds[i]?.kind !== "numeric" && kinds[i]?.kind !== "datetime",
   );
   const counts = new Map<number, ValueCounts>();
   const countGroups = groupsOf(countedColumns, COLUMN_GROUP_SIZE);
-  countGroups.forEach((group, g) => {
+  for (const [g, group] of countGroups.entries()) {
     for (const [i, c] of valueCounts(safe, group)) counts.set(i, c);
     progress("values", g + 1, countGroups.length, `value counts ${counts.size}/${countedColumns.length}`);
-  });
+    await releaseDropped();
+  }
 
   const dateColumns = basics.filter((b, i) => kinds[i]?.kind === "datetime" && b.count > 0);
   const dates = dateColumns.length > 0 ? dateStats(safe, dateColumns) : new Map<number, DateStats>();
   progress("dates", 1, 1, `date ranges of ${dateColumns.length} columns`);
+  await releaseDropped();
 
   const columnProfiles: ColumnProfile[] = basics.map((b, i) => {
     const kind = kinds[i] ?? { kind: "text" as const, reason: "unknown" };
@@ -136,8 +147,9 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
       `associations consider the ${candidates.columns.length} most complete of ${candidates.eligible} eligible columns: ${candidates.columns.map((c) => c.name).join(", ")}`,
     );
   }
-  const associations: Association[] = numericAssociations(safe, candidates.columns);
+  const associations: Association[] = numericAssociations(safe, candidates.columns, numeric);
   progress("associations", 1, 2, `Pearson and Spearman for ${candidates.columns.length} columns`);
+  await releaseDropped();
   const sampleRows = opts.associationSampleRows ?? ASSOCIATION_SAMPLE_ROWS;
   const step = Math.ceil(rows / sampleRows);
   // Only the candidate columns are sampled, and only when some pair needs the sample.
@@ -151,6 +163,7 @@ export function profile(df: pl.DataFrame, opts: ProfileOptions = {}, hooks?: Pro
   }
   associations.push(...categorical);
   progress("associations", 2, 2, `Cramér's V and correlation ratio`);
+  await releaseDropped();
 
   const duplicateRows = countDuplicateRows(safe, basics, notes);
   const alerts: Alert[] = [
