@@ -6,7 +6,8 @@ import { type BenchStack, REDIS_URL, startBenchStack } from "./bench-stack.js";
 import type { BenchRow } from "./result.js";
 import { percentile, summarize } from "./stats.js";
 
-const TINY_CSV = `group,value\n${Array.from({ length: 20 }, (_, i) => `${i % 2 ? "a" : "b"},${i}`).join("\n")}\n`;
+/** The "trivial analysis" dataset of the queue and session benchmarks. */
+export const TINY_CSV = `group,value\n${Array.from({ length: 20 }, (_, i) => `${i % 2 ? "a" : "b"},${i}`).join("\n")}\n`;
 
 interface Latencies {
   started: number[];
@@ -74,6 +75,13 @@ async function readySessions(bench: BenchStack, count: number) {
           name: "tiny.csv",
           contentType: "text/csv",
         });
+        // One untimed job first, as the peer's worker is ready before it is timed: a worker is ready
+        // at its first heartbeat and loads its queue consumer after, which the first job would wait for.
+        const warmUp = await bench.client.submitAnalysis(session.id, {
+          datasetId: dataset.id,
+          query: "summary",
+        });
+        await bench.client.waitForJob(warmUp.jobId, { timeoutMs: 120_000 });
         sessions.push(session.id);
         datasets.push(dataset.id);
       }),
