@@ -1,5 +1,6 @@
 import type { Association } from "@assay/contracts";
 import { pl } from "@assay/datasets";
+import { releaseDropped } from "./release-dropped.js";
 import { alias } from "./safe-frame.js";
 
 export interface AssociationColumn {
@@ -19,14 +20,19 @@ export function associationId(x: string, y: string, method: Association["method"
  * numeric statistics): a pair's values and its average ranks (ties averaged, as scipy) are both
  * lookups by code, so no pair sorts anything and no column keeps a copy of its values.
  */
-export function numericAssociations(
+export async function numericAssociations(
   safe: pl.DataFrame,
   columns: readonly AssociationColumn[],
   distinctOf: ReadonlyMap<number, { distinct: Float64Array }>,
-): Association[] {
+): Promise<Association[]> {
   const numeric = columns.filter((c) => c.role === "numeric");
   if (numeric.length < 2) return [];
-  const coded = codedColumns(safe, numeric, distinctOf);
+  const coded = new Map<number, CodedColumn>();
+  for (const c of numeric) {
+    coded.set(c.index, codedColumn(safe, c.index, distinctOf.get(c.index)?.distinct ?? new Float64Array(0)));
+    // The column's values (in polars and their copy here) go before the next column's come.
+    await releaseDropped();
+  }
   return pairsOf(numeric).flatMap(([a, b]) => {
     const { pearson, spearman } = pairCorrelations(
       coded.get(a.index) as CodedColumn,
@@ -50,21 +56,14 @@ interface CodedColumn {
   distinct: Float64Array;
 }
 
-/** Every numeric column's rows, from one query, as places among the column's sorted distinct values. */
-function codedColumns(
-  safe: pl.DataFrame,
-  columns: readonly AssociationColumn[],
-  distinctOf: ReadonlyMap<number, { distinct: Float64Array }>,
-): Map<number, CodedColumn> {
-  const x = pl.cols(columns.map((c) => alias(c.index))).cast(pl.Float64);
-  const values = safe.select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)));
-  return new Map(
-    columns.map((c) => {
-      const distinct = distinctOf.get(c.index)?.distinct ?? new Float64Array(0);
-      const column = values.getColumn(alias(c.index)).toTypedArray() as Float64Array;
-      return [c.index, { codes: codesAmong(column, distinct), distinct }];
-    }),
-  );
+/** A numeric column's rows, from one query, as places among its sorted distinct values. */
+function codedColumn(safe: pl.DataFrame, index: number, distinct: Float64Array): CodedColumn {
+  const x = pl.col(alias(index)).cast(pl.Float64);
+  const values = safe
+    .select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)))
+    .getColumn(alias(index))
+    .toTypedArray() as Float64Array;
+  return { codes: codesAmong(values, distinct), distinct };
 }
 
 /**
@@ -112,8 +111,9 @@ interface Correlation {
 
 /**
  * Pearson's r of a pair's values and of their average ranks (Spearman), looked up by code on the
- * rows where both are present: one pass counts the rows and ranks, two more sum as
- * `pearsonPairwise` does (two-pass, the same sums in the same order), without copying the values.
+ * rows where both are present: one pass counts the rows and ranks, one more sums as
+ * `pearsonPairwise` does (two-pass), without copying the values. The ranks' mean is (n + 1) / 2:
+ * their sum, a sum of halves below 2^52, is exact, so it is what summing them would give.
  */
 function pairCorrelations(x: CodedColumn, y: CodedColumn): { pearson: Correlation; spearman: Correlation } {
   const ranksX = new Float64Array(x.distinct.length);
@@ -137,11 +137,13 @@ function pairCorrelations(x: CodedColumn, y: CodedColumn): { pearson: Correlatio
   averageRanksInPlace(ranksY);
   const meanX = sumX / n;
   const meanY = sumY / n;
+  const rankMean = (n + 1) / 2;
   let xx = 0;
   let yy = 0;
   let xy = 0;
-  let rankSumX = 0;
-  let rankSumY = 0;
+  let rxx = 0;
+  let ryy = 0;
+  let rxy = 0;
   for (let r = 0; r < codesX.length; r++) {
     const cx = codesX[r] as number;
     const cy = codesY[r] as number;
@@ -151,23 +153,11 @@ function pairCorrelations(x: CodedColumn, y: CodedColumn): { pearson: Correlatio
     xx += a * a;
     yy += b * b;
     xy += a * b;
-    rankSumX += ranksX[cx] as number;
-    rankSumY += ranksY[cy] as number;
-  }
-  const rankMeanX = rankSumX / n;
-  const rankMeanY = rankSumY / n;
-  let rxx = 0;
-  let ryy = 0;
-  let rxy = 0;
-  for (let r = 0; r < codesX.length; r++) {
-    const cx = codesX[r] as number;
-    const cy = codesY[r] as number;
-    if (cx < 0 || cy < 0) continue;
-    const a = (ranksX[cx] as number) - rankMeanX;
-    const b = (ranksY[cy] as number) - rankMeanY;
-    rxx += a * a;
-    ryy += b * b;
-    rxy += a * b;
+    const ra = (ranksX[cx] as number) - rankMean;
+    const rb = (ranksY[cy] as number) - rankMean;
+    rxx += ra * ra;
+    ryy += rb * rb;
+    rxy += ra * rb;
   }
   return { pearson: { r: clampedR(xy, xx, yy), n }, spearman: { r: clampedR(rxy, rxx, ryy), n } };
 }

@@ -147,7 +147,7 @@ export async function profile(
       `associations consider the ${candidates.columns.length} most complete of ${candidates.eligible} eligible columns: ${candidates.columns.map((c) => c.name).join(", ")}`,
     );
   }
-  const associations: Association[] = numericAssociations(safe, candidates.columns, numeric);
+  const associations: Association[] = await numericAssociations(safe, candidates.columns, numeric);
   progress("associations", 1, 2, `Pearson and Spearman for ${candidates.columns.length} columns`);
   await releaseDropped();
   const sampleRows = opts.associationSampleRows ?? ASSOCIATION_SAMPLE_ROWS;
