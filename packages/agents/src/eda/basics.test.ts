@@ -5,7 +5,7 @@ import { positionalFrame } from "./safe-frame.js";
 import { DATE_FORMAT_SAMPLE_ROWS } from "./thresholds.js";
 
 describe("columnBasics: date formats", () => {
-  it("tests formats on the first non-missing values of each text column, however late they start", () => {
+  it("tests formats on the first non-missing values of each text column, however late they start", async () => {
     const rows = 6 * DATE_FORMAT_SAMPLE_ROWS;
     const late = Array.from({ length: rows }, (_, k) =>
       k < 5_000 ? null : k % 2 ? "2024-03-01" : "01/03/2024",
@@ -26,7 +26,7 @@ describe("columnBasics: date formats", () => {
         Array.from({ length: rows }, (_, k) => k),
       ),
     ]);
-    const [lateBasics, few, words, n] = columnBasics(positionalFrame(df), df.columns, [0, 1, 2, 3]);
+    const [lateBasics, few, words, n] = await columnBasics(positionalFrame(df), df.columns, [0, 1, 2, 3]);
     // The first 1,000 present values alternate the two formats, so each parses half of them.
     expect(lateBasics?.dateFormat).toEqual({ format: "%Y-%m-%d", dtype: "date", sampleShare: 0.5 });
     expect(few?.dateFormat).toEqual({ format: "%Y-%m-%d", dtype: "date", sampleShare: 1 / 3 });

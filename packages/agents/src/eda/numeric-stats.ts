@@ -42,11 +42,15 @@ export async function numericStats(
   if (indexes.length === 0) return stats;
   const columns = indexes.map(alias);
   const x = pl.cols(columns).cast(pl.Float64);
-  const counts = selectRow(safe, [x.isInfinite().sum().suffix(":inf"), x.isFinite().sum().suffix(":finite")]);
+  const counts = selectRow(safe, [
+    x.isInfinite().sum().suffix(":inf"),
+    x.isFinite().sum().suffix(":finite"),
+    x.eq(Number.NEGATIVE_INFINITY).sum().suffix(":negInf"),
+  ]);
   const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
   for (const [k, i] of indexes.entries()) {
     const finite = countOf(counts[`${alias(i)}:finite`]);
-    const values = sortedFinite(safe, i, finite);
+    const values = sortedFinite(safe, i, countOf(counts[`${alias(i)}:negInf`]), finite);
     stats.set(i, statsOfSorted(values, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
     await releaseDropped();
   }
@@ -54,13 +58,17 @@ export async function numericStats(
 }
 
 /**
- * A column's finite values sorted, from one query: non-finite values become nulls, sorted last
- * and sliced off; the cast and its copies stay inside polars, freed there.
+ * A column's finite values sorted, from one query: polars sorts −∞ first, then the finite values,
+ * then +∞, NaN and nulls, so the finite ones are a slice, cast after slicing (one copy, no mask).
  */
-function sortedFinite(safe: pl.DataFrame, index: number, finite: number): Float64Array {
-  const x = pl.col(alias(index)).cast(pl.Float64);
+function sortedFinite(
+  safe: pl.DataFrame,
+  index: number,
+  negativeInfinities: number,
+  finite: number,
+): Float64Array {
   return safe
-    .select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(null)).sort(false, true).head(finite))
+    .select(pl.col(alias(index)).sort(false, true).slice(negativeInfinities, finite).cast(pl.Float64))
     .getColumn(alias(index))
     .toTypedArray() as Float64Array;
 }
@@ -163,13 +171,15 @@ function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoo
 
 /** Each value of a sorted array once (−0 and 0 count as one value, as in polars' unique). */
 function distinctOfSorted(sorted: Float64Array): Float64Array {
-  const distinct = new Float64Array(sorted.length);
   let m = 0;
+  for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[r - 1]) m++;
+  const distinct = new Float64Array(m);
+  m = 0;
   for (let r = 0; r < sorted.length; r++) {
     const v = sorted[r] as number;
-    if (m === 0 || v !== distinct[m - 1]) distinct[m++] = v;
+    if (r === 0 || v !== sorted[r - 1]) distinct[m++] = v;
   }
-  return distinct.slice(0, m);
+  return distinct;
 }
 
 /**

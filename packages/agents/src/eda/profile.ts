@@ -64,7 +64,7 @@ export async function profile(
   const groups = groupsOf(indexes, COLUMN_GROUP_SIZE);
   const basics: ColumnBasics[] = [];
   for (const [g, group] of groups.entries()) {
-    basics.push(...columnBasics(safe, names, group));
+    basics.push(...(await columnBasics(safe, names, group)));
     progress("basics", g + 1, groups.length, `counted columns ${basics.length}/${names.length}`);
     await releaseDropped();
   }
