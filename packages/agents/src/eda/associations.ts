@@ -28,15 +28,9 @@ export async function numericAssociations(
   const numeric = columns.filter((c) => c.role === "numeric");
   if (numeric.length < 2) return [];
   const coded = new Map<number, CodedColumn>();
-  // Polars prepares the next column's values on its threads while this one is coded here.
-  let next = finiteOrNaN(safe, (numeric[0] as AssociationColumn).index);
-  for (const [k, c] of numeric.entries()) {
-    const values = await next;
-    const following = numeric[k + 1];
-    if (following) next = finiteOrNaN(safe, following.index);
-    const distinct = distinctOf.get(c.index)?.distinct ?? new Float64Array(0);
-    coded.set(c.index, { codes: codesAmong(values, distinct), distinct });
-    // The column's values (in polars and their copy here) go before more columns' come.
+  for (const c of numeric) {
+    coded.set(c.index, codedColumn(safe, c.index, distinctOf.get(c.index)?.distinct ?? new Float64Array(0)));
+    // The column's values (in polars and their copy here) go before the next column's come.
     await releaseDropped();
   }
   return pairsOf(numeric).flatMap(([a, b]) => {
@@ -62,14 +56,14 @@ interface CodedColumn {
   distinct: Float64Array;
 }
 
-/** A numeric column's values as doubles, NaN where missing or not finite, from a query on polars' threads. */
-async function finiteOrNaN(safe: pl.DataFrame, index: number): Promise<Float64Array> {
+/** A numeric column's rows, from one query, as places among its sorted distinct values. */
+function codedColumn(safe: pl.DataFrame, index: number, distinct: Float64Array): CodedColumn {
   const x = pl.col(alias(index)).cast(pl.Float64);
-  const values = await safe
-    .lazy()
+  const values = safe
     .select(pl.when(x.isFinite()).then(x).otherwise(pl.lit(Number.NaN)))
-    .collect();
-  return values.getColumn(alias(index)).toTypedArray() as Float64Array;
+    .getColumn(alias(index))
+    .toTypedArray() as Float64Array;
+  return { codes: codesAmong(values, distinct), distinct };
 }
 
 /**
