@@ -31,8 +31,8 @@ interface CountRoots {
  * cleaned of non-finite values and sorted once in polars; every statistic is then read or
  * computed in JS from the sorted values (quantiles as polars' linear interpolation, moments as its
  * bias-corrected skewness and excess kurtosis): one small query per column, none per statistic.
- * One column at a time (the next one sorting meanwhile), its copies released after it
- * (`releaseDropped`), so the phase holds two columns' copies, not every column's at once.
+ * One column at a time, its sorted copies released before the next (`releaseDropped`), so the
+ * phase holds one column's copies, not every column's at once.
  */
 export async function numericStats(
   safe: pl.DataFrame,
@@ -48,14 +48,9 @@ export async function numericStats(
     x.eq(Number.NEGATIVE_INFINITY).sum().suffix(":negInf"),
   ]);
   const roots = countRoots(columns.map((c) => countOf(counts[`${c}:finite`])));
-  const sorting = (i: number) =>
-    sortedFinite(safe, i, countOf(counts[`${alias(i)}:negInf`]), countOf(counts[`${alias(i)}:finite`]));
-  // Polars sorts the next column on its threads while this one's statistics are computed here.
-  let next = sorting(indexes[0] as number);
   for (const [k, i] of indexes.entries()) {
-    const values = await next;
-    const following = indexes[k + 1];
-    if (following !== undefined) next = sorting(following);
+    const finite = countOf(counts[`${alias(i)}:finite`]);
+    const values = sortedFinite(safe, i, countOf(counts[`${alias(i)}:negInf`]), finite);
     stats.set(i, statsOfSorted(values, countOf(counts[`${alias(i)}:inf`]), roots[k] as CountRoots));
     await releaseDropped();
   }
@@ -63,21 +58,19 @@ export async function numericStats(
 }
 
 /**
- * A column's finite values sorted, from one query run on polars' threads: polars sorts −∞ first,
- * then the finite values, then +∞, NaN and nulls, so the finite ones are a slice, cast after
- * slicing (one copy, no mask).
+ * A column's finite values sorted, from one query: polars sorts −∞ first, then the finite values,
+ * then +∞, NaN and nulls, so the finite ones are a slice, cast after slicing (one copy, no mask).
  */
-async function sortedFinite(
+function sortedFinite(
   safe: pl.DataFrame,
   index: number,
   negativeInfinities: number,
   finite: number,
-): Promise<Float64Array> {
-  const sorted = await safe
-    .lazy()
+): Float64Array {
+  return safe
     .select(pl.col(alias(index)).sort(false, true).slice(negativeInfinities, finite).cast(pl.Float64))
-    .collect();
-  return sorted.getColumn(alias(index)).toTypedArray() as Float64Array;
+    .getColumn(alias(index))
+    .toTypedArray() as Float64Array;
 }
 
 /** The powers and logarithms in polars, for every column in one small query: JS's differ in the last bit. */
