@@ -103,22 +103,78 @@ interface Moments {
   kurt: number;
 }
 
-/** Two passes: the mean, then the central moments. NaN or ±Infinity where n is too small. */
-function momentsOf(values: Float64Array): Moments {
-  const n = values.length;
+/** Sum and distinct-value count of sorted values, in one pass (the first of `passesOverSorted`). */
+function firstPass(sorted: Float64Array): { sum: number; distinct: number } {
   let sum = 0;
-  for (let r = 0; r < n; r++) sum += values[r] as number;
-  const mean = sum / n;
+  let distinct = 0;
+  for (let r = 0; r < sorted.length; r++) {
+    const v = sorted[r] as number;
+    sum += v;
+    // −0 and 0 count as one value, as in polars' unique.
+    if (r === 0 || v !== sorted[r - 1]) distinct++;
+  }
+  return { sum, distinct };
+}
+
+interface Passes {
+  /** Null when there are no values. */
+  moments: Moments | null;
+  tally: Tally;
+  /** Counts per bin, the last bin including the maximum (as numpy); null when no histogram. */
+  binCounts: Float64Array | null;
+  /** Each value once, ascending. */
+  distinct: Float64Array;
+}
+
+/**
+ * Every statistic that visits each value, in two passes over the sorted values instead of one or
+ * two per statistic: the sum and distinct count, then the central moments (of the mean from the
+ * first pass, so each sum adds the same terms in the same order as its own pass would), the tally,
+ * the histogram counts and the distinct values.
+ */
+function passesOverSorted(sorted: Float64Array, fences: TallyFences | null, bins: number | null): Passes {
+  const n = sorted.length;
+  const first = firstPass(sorted);
+  const mean = first.sum / n;
+  const tally: Tally = { zeros: 0, negatives: 0, outliersIqr: 0, outliersMad: 0 };
+  const distinct = new Float64Array(first.distinct);
+  const lo = sorted[0] as number;
+  const range = (sorted[n - 1] as number) - lo;
+  // Values near ±1.8e308 have a range no double holds: no bins can be drawn, so no histogram.
+  const binCounts =
+    n > 0 && bins !== null && Number.isFinite(range) && bins >= 1 ? new Float64Array(bins) : null;
+  // Times the reciprocal, as polars divides a column by a scalar: values on a bin edge fall as before.
+  const perRange = 1 / range;
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
+  let m = 0;
   for (let r = 0; r < n; r++) {
-    const d = (values[r] as number) - mean;
+    const x = sorted[r] as number;
+    const d = x - mean;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
+    if (r === 0 || x !== sorted[r - 1]) distinct[m++] = x;
+    if (fences !== null) {
+      if (x === 0) tally.zeros++;
+      if (x < 0) tally.negatives++;
+      if (x < fences.low || x > fences.high) tally.outliersIqr++;
+      // Modified z-score 0.6745·|x − median| / MAD > limit, written without division (MAD may be 0).
+      if (Math.abs(x - fences.median) * 0.6745 > fences.madLimit) tally.outliersMad++;
+    }
+    if (binCounts !== null) {
+      const bin = range > 0 ? Math.floor((x - lo) * perRange * (bins as number)) : 0;
+      const b = Math.min(bin, (bins as number) - 1);
+      binCounts[b] = (binCounts[b] as number) + 1;
+    }
   }
+  return { moments: n > 0 ? momentsFrom(n, mean, m2, m3, m4) : null, tally, binCounts, distinct };
+}
+
+/** Standard deviation, skewness and excess kurtosis from the central sums. NaN or ±Infinity where n is too small. */
+function momentsFrom(n: number, mean: number, m2: number, m3: number, m4: number): Moments {
   const b2 = m2 / n;
   const g1 = m3 / n / b2 ** 1.5;
   const g2 = m4 / n / (b2 * b2) - 3;
@@ -137,8 +193,9 @@ function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoo
   const q1 = quantile(QUANTILES.q1);
   const q3 = quantile(QUANTILES.q3);
   const mad = median === null ? null : medianAbsoluteDeviation(sorted, median);
-  const tally = tallySorted(sorted, q1, q3, median, mad);
-  const moments = n > 0 ? momentsOf(sorted) : null;
+  const fences = tallyFences(q1, q3, median, mad);
+  const bins = n > 0 ? binCount(sorted, q1 as number, q3 as number, roots) : null;
+  const { moments, tally, binCounts, distinct } = passesOverSorted(sorted, fences, bins);
   const min = n > 0 ? (sorted[0] as number) : null;
   const max = n > 0 ? (sorted[n - 1] as number) : null;
   const summary: NumericSummary = {
@@ -157,7 +214,7 @@ function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoo
     zeros: tally.zeros,
     negatives: tally.negatives,
     infinities,
-    histogram: n > 0 ? histogramOf(sorted, binCount(sorted, q1 as number, q3 as number, roots)) : null,
+    histogram: binCounts === null ? null : histogramOf(sorted, binCounts),
   };
   return {
     summary,
@@ -165,21 +222,8 @@ function statsOfSorted(sorted: Float64Array, infinities: number, roots: CountRoo
     mad: finiteOrNull(mad),
     outliersIqr: tally.outliersIqr,
     outliersMad: tally.outliersMad,
-    distinct: distinctOfSorted(sorted),
+    distinct,
   };
-}
-
-/** Each value of a sorted array once (−0 and 0 count as one value, as in polars' unique). */
-function distinctOfSorted(sorted: Float64Array): Float64Array {
-  let m = 0;
-  for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[r - 1]) m++;
-  const distinct = new Float64Array(m);
-  m = 0;
-  for (let r = 0; r < sorted.length; r++) {
-    const v = sorted[r] as number;
-    if (r === 0 || v !== sorted[r - 1]) distinct[m++] = v;
-  }
-  return distinct;
 }
 
 /**
@@ -244,46 +288,32 @@ interface Tally {
   outliersMad: number;
 }
 
-/** Zeros, negatives, Tukey-fence and modified-z outliers in one pass. */
-function tallySorted(
-  values: Float64Array,
+/** What the tally compares each value with; null when there are no values. */
+interface TallyFences {
+  low: number;
+  high: number;
+  median: number;
+  madLimit: number;
+}
+
+/** Tukey fences at IQR_FENCE_K·IQR and the modified-z limit, as MAD · MAD_Z_LIMIT. */
+function tallyFences(
   q1: number | null,
   q3: number | null,
   median: number | null,
   mad: number | null,
-): Tally {
-  const tally: Tally = { zeros: 0, negatives: 0, outliersIqr: 0, outliersMad: 0 };
-  if (values.length === 0 || q1 === null || q3 === null || median === null || mad === null) return tally;
+): TallyFences | null {
+  if (q1 === null || q3 === null || median === null || mad === null) return null;
   const iqr = q3 - q1;
-  const low = q1 - iqr * IQR_FENCE_K;
-  const high = q3 + iqr * IQR_FENCE_K;
-  // Modified z-score 0.6745·|x − median| / MAD > limit, written without division (MAD may be 0).
-  const madLimit = mad * MAD_Z_LIMIT;
-  for (let r = 0; r < values.length; r++) {
-    const x = values[r] as number;
-    if (x === 0) tally.zeros++;
-    if (x < 0) tally.negatives++;
-    if (x < low || x > high) tally.outliersIqr++;
-    if (Math.abs(x - median) * 0.6745 > madLimit) tally.outliersMad++;
-  }
-  return tally;
+  return { low: q1 - iqr * IQR_FENCE_K, high: q3 + iqr * IQR_FENCE_K, median, madLimit: mad * MAD_Z_LIMIT };
 }
 
-/** Counts per bin, the last bin including the maximum (as numpy); null when the range overflows. */
-function histogramOf(sorted: Float64Array, bins: number): Histogram | null {
+/** The histogram's edges around counts from `passesOverSorted`. */
+function histogramOf(sorted: Float64Array, counts: Float64Array): Histogram {
+  const bins = counts.length;
   const lo = sorted[0] as number;
   const hi = sorted[sorted.length - 1] as number;
   const range = hi - lo;
-  // Values near ±1.8e308 have a range no double holds: no bins can be drawn, so no histogram.
-  if (!Number.isFinite(range) || bins < 1) return null;
-  const counts = new Float64Array(bins);
-  // Times the reciprocal, as polars divides a column by a scalar: values on a bin edge fall as before.
-  const perRange = 1 / range;
-  for (let r = 0; r < sorted.length; r++) {
-    const bin = range > 0 ? Math.floor(((sorted[r] as number) - lo) * perRange * bins) : 0;
-    const b = Math.min(bin, bins - 1);
-    counts[b] = (counts[b] as number) + 1;
-  }
   const edges: Histogram["edges"] = Array.from({ length: bins + 1 }, (_, j) =>
     // (j / k) first: j · range could overflow where range itself does not.
     j === bins ? hi : lo + range * (j / bins),
