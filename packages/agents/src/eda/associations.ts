@@ -1,5 +1,6 @@
 import type { Association } from "@assay/contracts";
 import { pl } from "@assay/datasets";
+import { rFromCentredSums } from "../hypotheses/stats/pearson.js";
 import { releaseDropped } from "./release-dropped.js";
 import { alias } from "./safe-frame.js";
 
@@ -159,12 +160,10 @@ function pairCorrelations(x: CodedColumn, y: CodedColumn): { pearson: Correlatio
     ryy += rb * rb;
     rxy += ra * rb;
   }
-  return { pearson: { r: clampedR(xy, xx, yy), n }, spearman: { r: clampedR(rxy, rxx, ryy), n } };
-}
-
-/** r from the centred sums, clamped to [−1, 1] against rounding; NaN when a side is constant. */
-function clampedR(xy: number, xx: number, yy: number): number {
-  return Math.max(-1, Math.min(1, xy / Math.sqrt(xx * yy)));
+  return {
+    pearson: { r: rFromCentredSums(xy, xx, yy), n },
+    spearman: { r: rFromCentredSums(rxy, rxx, ryy), n },
+  };
 }
 
 /** Counts per distinct value (ascending) turned into the average 1-based rank of each value's rows. */

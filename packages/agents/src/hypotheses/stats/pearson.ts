@@ -28,5 +28,10 @@ export function pearsonPairwise(x: ArrayLike<number>, y: ArrayLike<number>): { r
     yy += b * b;
     xy += a * b;
   }
-  return { r: Math.max(-1, Math.min(1, xy / Math.sqrt(xx * yy))), n };
+  return { r: rFromCentredSums(xy, xx, yy), n };
+}
+
+/** r from the centred sums, clamped to [−1, 1] against rounding; NaN when a side is constant. */
+export function rFromCentredSums(xy: number, xx: number, yy: number): number {
+  return Math.max(-1, Math.min(1, xy / Math.sqrt(xx * yy)));
 }
