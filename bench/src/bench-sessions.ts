@@ -59,6 +59,7 @@ async function startOne(bench: BenchStack): Promise<StartTimes> {
       if (event.type === "job:started" && ready !== undefined && event.jobId === (await job).jobId)
         return { ready, firstJob: Date.parse(event.at) - submitted };
     }
+    await job; // a refused upload or submit ended the wait: its error says why
     throw new Error(`session ${session.id} had not started its first job within 60 s`);
   } finally {
     clearTimeout(timer);

@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "@assay/contracts";
 
 /** The storage has no room left for a write (ENOSPC, EDQUOT); retrying helps only once space returns. */
@@ -43,6 +44,29 @@ export const storageKeys = {
   artifact: (sessionId: string, jobId: string, name: string) => `sessions/${sessionId}/jobs/${jobId}/${name}`,
 };
 
+/** How long a temporary file may be away while its directory is handed over (see moveIntoPlace). */
+const MOVE_ATTEMPTS = 20;
+const MOVE_RETRY_MS = 10;
+
+/**
+ * Renames a written temporary file to its key's path and returns its size. A session directory
+ * handed over to a pooled worker (the scheduler's `handOverDir`) moves its entries, an upload's
+ * temporary file among them, into the directory that then replaces it: for that instant the file
+ * is not at its path, and it is back once the replacing rename lands, so a missing file is retried.
+ */
+async function moveIntoPlace(temp: string, target: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { size } = await stat(temp);
+      await rename(temp, target);
+      return size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt === MOVE_ATTEMPTS) throw error;
+      await sleep(MOVE_RETRY_MS);
+    }
+  }
+}
+
 const SAFE_KEY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 export class LocalStorage implements Storage {
@@ -71,8 +95,7 @@ export class LocalStorage implements Storage {
       } else {
         await pipeline(source, createWriteStream(temp, { flags: "wx" }));
       }
-      await rename(temp, target);
-      return { bytes: (await stat(target)).size };
+      return { bytes: await moveIntoPlace(temp, target) };
     } catch (error) {
       await rm(temp, { force: true });
       throw isNoSpace(error) ? new StorageFull(error) : error;

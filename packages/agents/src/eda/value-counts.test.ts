@@ -9,7 +9,7 @@ function smallestAsText(values: readonly number[]): string[] {
 
 function topOf(values: readonly (number | null)[]): string[] {
   const present = values.filter((v) => v !== null).length;
-  const df = pl.DataFrame([pl.Series("c0", values, pl.Int64)]);
+  const df = pl.DataFrame([pl.Series("c0", [...values], pl.Int64)]);
   const counts = valueCounts(df, [{ index: 0, distinct: present, count: present, family: "integer" }]);
   return counts.get(0)?.counts.map((c) => c.value) ?? [];
 }

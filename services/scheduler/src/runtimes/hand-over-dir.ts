@@ -14,7 +14,9 @@ function code(error: unknown): string | undefined {
  *
  * rename(2) replaces an empty directory atomically and refuses a non-empty one: entries already in
  * `to` are moved into `from` first, and the rename is retried if more arrive meanwhile. An upload
- * whose temporary file is moved in that instant fails and can be retried by its client.
+ * writing into `to` meanwhile finishes: its temporary file is back at its path once the rename
+ * lands (LocalStorage retries its final rename), and an entry renamed by its writer between the
+ * listing and its move is simply found again on the next attempt.
  */
 export async function handOverDir(from: string, to: string): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true });
@@ -25,6 +27,10 @@ export async function handOverDir(from: string, to: string): Promise<void> {
     } catch (error) {
       if ((code(error) !== "ENOTEMPTY" && code(error) !== "EEXIST") || attempt === ATTEMPTS) throw error;
     }
-    for (const entry of await readdir(to)) await rename(path.join(to, entry), path.join(from, entry));
+    for (const entry of await readdir(to)) {
+      await rename(path.join(to, entry), path.join(from, entry)).catch((error: unknown) => {
+        if (code(error) !== "ENOENT") throw error;
+      });
+    }
   }
 }
