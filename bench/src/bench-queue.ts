@@ -139,6 +139,8 @@ export async function benchQueue(
   const eventsConnection = connection.duplicate();
   const workerConnection = connection.duplicate();
   const queue = new Queue("noop", { connection, prefix: rawPrefix });
+  // Each job awaited with waitUntilFinished listens for the queue closing: `wide` of them at once.
+  queue.setMaxListeners(wide + 10);
   const events = new QueueEvents("noop", { connection: eventsConnection, prefix: rawPrefix });
   const worker = new Worker("noop", async () => {}, {
     connection: workerConnection,
