@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AssayClient } from "@assay/client";
-import type { AnalysisAccepted } from "@assay/contracts";
+import type { AnalysisAccepted, AnalysisRequest } from "@assay/contracts";
 import { newJobId, unlinkMatching } from "@assay/runtime";
 import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -9,9 +9,7 @@ import { nanoid } from "nanoid";
 import { type BenchStack, REDIS_URL, startBenchStack } from "./bench-stack.js";
 import type { BenchRow } from "./result.js";
 import { percentile, summarize } from "./stats.js";
-
-/** The "trivial analysis" dataset of the queue and session benchmarks. */
-export const TINY_CSV = `group,value\n${Array.from({ length: 20 }, (_, i) => `${i % 2 ? "a" : "b"},${i}`).join("\n")}\n`;
+import { uploadTrivialAnalysis } from "./trivial-analysis.js";
 
 interface Latencies {
   started: number[];
@@ -27,14 +25,16 @@ const runClients = async (clients: number, perClient: number, task: (client: num
 };
 
 /** Closed loop over HTTP: each client submits to its own session and follows the job's SSE to its end. */
-async function assayLatencies(bench: BenchStack, sessions: string[], datasets: string[], perClient: number) {
+async function assayLatencies(
+  bench: BenchStack,
+  sessions: string[],
+  requests: AnalysisRequest[],
+  perClient: number,
+) {
   const latencies: Latencies = { started: [], succeeded: [] };
   await runClients(sessions.length, perClient, async (c) => {
     const submitted = Date.now();
-    const accepted = await bench.client.submitAnalysis(sessions[c] as string, {
-      datasetId: datasets[c] as string,
-      query: "summary",
-    });
+    const accepted = await bench.client.submitAnalysis(sessions[c] as string, requests[c] as AnalysisRequest);
     for await (const { event } of bench.client.jobEvents(accepted.jobId)) {
       if (event.type === "job:started") latencies.started.push(Date.parse(event.at) - submitted);
       if (event.type === "job:succeeded") latencies.succeeded.push(Date.parse(event.at) - submitted);
@@ -96,29 +96,23 @@ async function throughput(clients: number, total: number, submit: () => Promise<
 
 async function readySessions(bench: BenchStack, count: number) {
   const sessions: string[] = [];
-  const datasets: string[] = [];
+  const requests: AnalysisRequest[] = [];
   // A few at a time: dozens of workers starting at once on 2 cores starve the api's Redis calls.
   for (let batch = 0; batch < count; batch += 4)
     await Promise.all(
       Array.from({ length: Math.min(4, count - batch) }, async () => {
         const session = await bench.client.createSession();
         await bench.client.waitForSession(session.id, { timeoutMs: 120_000 });
-        const dataset = await bench.client.uploadDataset(session.id, TINY_CSV, {
-          name: "tiny.csv",
-          contentType: "text/csv",
-        });
+        const request = await uploadTrivialAnalysis(bench.client, session.id);
         // One untimed job first, as the peer's worker is ready before it is timed: a worker is ready
         // at its first heartbeat and loads its queue consumer after, which the first job would wait for.
-        const warmUp = await bench.client.submitAnalysis(session.id, {
-          datasetId: dataset.id,
-          query: "summary",
-        });
+        const warmUp = await bench.client.submitAnalysis(session.id, request);
         await bench.client.waitForJob(warmUp.jobId, { timeoutMs: 120_000 });
         sessions.push(session.id);
-        datasets.push(dataset.id);
+        requests.push(request);
       }),
     );
-  return { sessions, datasets };
+  return { sessions, requests };
 }
 
 /**
@@ -151,7 +145,7 @@ export async function benchQueue(
     await events.waitUntilReady();
     await worker.waitUntilReady();
     say(`queue: starting ${wide} sessions`);
-    const { sessions, datasets } = await readySessions(bench, wide);
+    const { sessions, requests } = await readySessions(bench, wide);
     say(`queue: ${wide} sessions ready`);
     const rows: BenchRow[] = [];
     for (const clients of [1, wide]) {
@@ -159,7 +153,7 @@ export async function benchQueue(
       const peer = { p50: [] as number[], p99: [] as number[], done: [] as number[] };
       const jobs = clients === 1 ? perClient * 4 : perClient;
       for (let round = 0; round < rounds; round++) {
-        const a = await assayLatencies(bench, sessions.slice(0, clients), datasets.slice(0, clients), jobs);
+        const a = await assayLatencies(bench, sessions.slice(0, clients), requests.slice(0, clients), jobs);
         const b = await bullmqLatencies(queue, events, clients, jobs);
         perRound.assay.p50.push(percentile(a.started, 50));
         perRound.assay.p99.push(percentile(a.started, 99));
@@ -200,15 +194,11 @@ export async function benchQueue(
     // A failure here (the api shedding load with 503 under overload, say) keeps the latency rows.
     try {
       const waiting = await bench.client.createSession();
-      const dataset = await bench.client.uploadDataset(waiting.id, TINY_CSV, {
-        name: "t.csv",
-        contentType: "text/csv",
-      });
+      const request = await uploadTrivialAnalysis(bench.client, waiting.id);
       const apiRates: number[] = [];
       const rawRates: number[] = [];
       const bareRates: number[] = [];
       const bare = await startBareHttp();
-      const request = { datasetId: dataset.id, query: "summary" };
       for (let round = 0; round < rounds; round++) {
         apiRates.push(
           await throughput(wide, throughputTotal, () => bench.client.submitAnalysis(waiting.id, request)),

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isNotFound } from "@assay/client";
-import { TINY_CSV } from "./bench-queue.js";
 import { type BenchStack, startBenchStack } from "./bench-stack.js";
 import { podmanUnavailable, startPodmanRedis, WORKER_IMAGE } from "./podman-redis.js";
 import type { BenchRow } from "./result.js";
 import { percentile, summarize } from "./stats.js";
+import { uploadTrivialAnalysis } from "./trivial-analysis.js";
 
 /** The warm-pool size of the warm rows: sessions still start one at a time, each on an idle container. */
 const WARM_POOL_SIZE = 4;
@@ -45,11 +45,9 @@ async function startOne(bench: BenchStack): Promise<StartTimes> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 60_000);
   try {
-    const job = bench.client
-      .uploadDataset(session.id, TINY_CSV, { name: "tiny.csv", contentType: "text/csv" })
-      .then((dataset) =>
-        bench.client.submitAnalysis(session.id, { datasetId: dataset.id, query: "summary" }),
-      );
+    const job = uploadTrivialAnalysis(bench.client, session.id).then((request) =>
+      bench.client.submitAnalysis(session.id, request),
+    );
     // A refused upload or submit ends the wait for the events with its error.
     job.catch((error: unknown) => controller.abort(error));
     let ready: number | undefined;
